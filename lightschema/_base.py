@@ -1,0 +1,282 @@
+"""The private bases every model builds on: ids, timestamps and the ``model_*`` methods.
+
+The classes stay plain frozen attrs classes; validation and serialization live in
+the converter (``lightschema.converter``). The methods here only call it, so code
+written against Prefect's pydantic models (``model_validate``, ``model_dump``, ...)
+keeps working.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar, dataclass_transform
+from uuid import UUID, uuid4
+
+import attrs
+
+from lightschema.errors import ValidationError, detail
+
+if TYPE_CHECKING:
+    from cattrs import Converter
+
+__all__ = [
+    "DateTime",
+    "IDBaseModel",
+    "ObjectBaseModel",
+    "PrefectBaseModel",
+    "TimeSeriesBaseModel",
+    "model",
+    "now_utc",
+    "uuid7",
+]
+
+M = TypeVar("M", bound="PrefectBaseModel")
+T = TypeVar("T")
+
+#: A timezone-aware datetime as Prefect's ``DateTime`` fields hold it: text that
+#: is not ISO 8601 is parsed more loosely, and naive values are read as UTC.
+DateTime = NewType("DateTime", datetime.datetime)
+
+ExtraPolicy = Literal["ignore", "forbid", "allow"]
+
+
+def now_utc() -> datetime.datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def uuid7() -> UUID:
+    """A time-ordered UUID (RFC 9562 version 7): 48 bits of milliseconds, then random bits."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & 0xFFFF_FFFF_FFFF) << 80 | rand & ((1 << 80) - 1)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
+    return UUID(int=value)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
+def model(maybe_cls: type[T] | None = None, *, hashable: bool = False) -> Any:
+    """Make a model class: frozen, slotted, keyword-only attrs; unhashable unless asked.
+
+    Like the reference's pydantic models, instances are unhashable unless the
+    class defines ``__hash__`` itself or is declared ``hashable``.
+    """
+
+    def wrap(cls: type[T]) -> type[T]:
+        return attrs.frozen(cls, kw_only=True, unsafe_hash=True if hashable else False, weakref_slot=False)
+
+    return wrap if maybe_cls is None else wrap(maybe_cls)
+
+
+def _converter() -> Converter:
+    from lightschema.converter import converter
+
+    return converter
+
+
+def _structure(obj: Any, cl: Any) -> Any:
+    from lightschema.converter import structure
+
+    return structure(obj, cl)
+
+
+def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
+    """Parse JSON text, turning every parse failure into a ValidationError."""
+    try:
+        if isinstance(data, (bytes, bytearray)):
+            data = bytes(data).decode("utf-8")
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        msg = f"Invalid JSON: invalid UTF-8 at byte {exc.start}"
+        raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
+    except json.JSONDecodeError as exc:
+        msg = f"Invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
+    except RecursionError:
+        msg = "Invalid JSON: nested too deeply"
+        raise ValidationError(title, [detail("json_invalid", (), msg, None)]) from None
+    except TypeError:
+        msg = "JSON input should be string, bytes or bytearray"
+        raise ValidationError(title, [detail("json_type", (), msg, data)]) from None
+
+
+def unstructure_json(obj: Any) -> Any:
+    """Any model instance to JSON-ready data through the default converter."""
+    return _converter().unstructure(obj)
+
+
+class PrefectBaseModel:
+    """Behaviour shared by every model: validation, dumping, copying, equality rules."""
+
+    __slots__ = ()
+
+    #: fields that ``reset_fields`` restores and equality ignores
+    _reset_fields: ClassVar[frozenset[str]] = frozenset()
+    #: what happens to keys the model does not know: ignored, rejected, or kept
+    _extra: ClassVar[ExtraPolicy] = "ignore"
+
+    # -- reading -----------------------------------------------------------------
+
+    @classmethod
+    def model_validate(cls: type[M], obj: Any) -> M:
+        """Structure a dict (as parsed from JSON) into this model, or raise ValidationError."""
+        return _structure(obj, cls)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_validate_json(cls: type[M], data: str | bytes | bytearray) -> M:
+        """Parse JSON text and structure it into this model."""
+        return cls.model_validate(validate_json_text(data, cls.__name__))
+
+    @classmethod
+    def model_validate_list(cls: type[M], obj: Any) -> list[M]:
+        """Structure a list of dicts; errors carry the index: ``$[3].state.type``."""
+        return _structure(obj, list[cls])  # type: ignore[no-any-return, valid-type]
+
+    # -- writing -----------------------------------------------------------------
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        include: Any = None,
+        exclude: Any = None,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """This model as a dict: native values (``python``) or JSON-ready ones (``json``)."""
+        from lightschema.converter import unstructure_python
+
+        if mode == "json":
+            data = _converter().unstructure(self)
+        elif mode == "python":
+            data = unstructure_python(self)
+        else:
+            raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
+        if include is not None:
+            data = _pick(data, include, keep=True)
+        if exclude is not None:
+            data = _pick(data, exclude, keep=False)
+        if exclude_none:
+            data = _drop_none(data, self)
+        return data  # type: ignore[no-any-return]
+
+    def model_dump_json(
+        self,
+        *,
+        include: Any = None,
+        exclude: Any = None,
+        exclude_none: bool = False,
+        indent: int | None = None,
+    ) -> str:
+        """This model as compact JSON text, the way the reference writes it."""
+        data = self.model_dump(mode="json", include=include, exclude=exclude, exclude_none=exclude_none)
+        if indent is None:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(data, indent=indent, ensure_ascii=False)
+
+    # -- copying -----------------------------------------------------------------
+
+    def model_copy(self: M, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> M:
+        """A new frozen instance with ``update`` applied; ``deep`` copies nested values."""
+        source = copy.deepcopy(self) if deep else self
+        if not update:
+            return source if deep else copy.copy(self)
+        unknown = set(update) - _field_names(type(self))
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no field(s) {sorted(unknown)}")
+        return attrs.evolve(source, **update)
+
+    def reset_fields(self: M) -> M:
+        """A copy with the reset fields (id, created, updated) back at their defaults."""
+        fields = attrs.fields_dict(type(self))
+        update: dict[str, Any] = {}
+        for name in self._reset_fields:
+            default = fields[name].default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                factory: Callable[..., Any] = default.factory  # type: ignore[attr-defined]
+                update[name] = factory(self) if default.takes_self else factory()  # type: ignore[attr-defined]
+            else:
+                update[name] = default
+        return attrs.evolve(self, **update)
+
+    @classmethod
+    def model_fields(cls) -> tuple[str, ...]:
+        """The field names, in wire order."""
+        return tuple(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
+
+
+def _field_names(cls: type) -> set[str]:
+    return {a.name for a in attrs.fields(cls)}
+
+
+def _pick(data: Any, spec: Any, *, keep: bool) -> Any:
+    """Apply a pydantic-style include/exclude spec (a set of names or a nested dict)."""
+    if not isinstance(data, dict):
+        return data
+    if isinstance(spec, (set, frozenset, list, tuple)):
+        spec = {name: True for name in spec}
+    out = {}
+    for key, value in data.items():
+        rule = spec.get(key)
+        if rule is True or rule is Ellipsis:
+            if keep:
+                out[key] = value
+        elif isinstance(rule, (dict, set, frozenset)):
+            out[key] = _pick(value, rule, keep=keep)
+        elif not keep:
+            out[key] = value
+    return out
+
+
+def _drop_none(data: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """Leave out fields whose value is None, in this model and the models it holds."""
+    out = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        nested = getattr(obj, key, None)
+        if isinstance(value, dict) and isinstance(nested, PrefectBaseModel):
+            value = _drop_none(value, nested)
+        out[key] = value
+    return out
+
+
+@model
+class IDBaseModel(PrefectBaseModel):
+    """A model with a random uuid4 ``id``, reset on copy and ignored by equality."""
+
+    _reset_fields: ClassVar[frozenset[str]] = frozenset({"id"})
+
+    id: UUID = attrs.field(factory=uuid4, eq=False)
+
+
+@model
+class TimeSeriesBaseModel(IDBaseModel):
+    """A model whose ``id`` is a time-ordered uuid7: runs, states and logs."""
+
+    id: UUID = attrs.field(factory=uuid7, eq=False)
+
+
+@model
+class ObjectBaseModel(IDBaseModel):
+    """A model with ``id``, ``created`` and ``updated``, all ignored by equality."""
+
+    _reset_fields: ClassVar[frozenset[str]] = frozenset({"id", "created", "updated"})
+
+    created: DateTime | None = attrs.field(default=None, eq=False, repr=False)
+    updated: DateTime | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@model
+class TimeSeriesObjectBaseModel(TimeSeriesBaseModel):
+    """``ObjectBaseModel`` with a time-ordered uuid7 ``id``: states and runs."""
+
+    _reset_fields: ClassVar[frozenset[str]] = frozenset({"id", "created", "updated"})
+
+    created: DateTime | None = attrs.field(default=None, eq=False, repr=False)
+    updated: DateTime | None = attrs.field(default=None, eq=False, repr=False)

@@ -1,0 +1,497 @@
+"""The run model: states, flow runs, task runs, their policies and inputs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar, Union, overload
+from uuid import UUID
+
+import attrs
+
+from lightschema import _hooks
+from lightschema._base import (
+    DateTime,
+    PrefectBaseModel,
+    TimeSeriesObjectBaseModel,
+    model,
+    now_utc,
+    uuid7,
+)
+from lightschema._enums import TERMINAL_STATES, RunType, StateType
+from lightschema._names import generate_slug
+from lightschema.converter import STRUCTURE, UNSTRUCTURE
+from lightschema.errors import InvalidValue
+
+__all__ = [
+    "Constant",
+    "CreatedBy",
+    "FlowRun",
+    "FlowRunPolicy",
+    "FlowRunResult",
+    "Parameter",
+    "ResultRecordMetadata",
+    "RunInput",
+    "Serializer",
+    "State",
+    "StateDetails",
+    "TaskRun",
+    "TaskRunPolicy",
+    "TaskRunResult",
+    "UpdatedBy",
+    "data_discriminator",
+]
+
+R = TypeVar("R")
+
+#: the prefect version the reference stamps on result metadata it creates
+REFERENCE_PREFECT_VERSION = "3.9.1"
+MAX_RETRY_DELAYS = 50
+
+# Labels hold JSON scalars only; the reference tries bool, int, float, str in turn.
+KeyValueLabels = dict[str, Union[bool, int, float, str]]
+
+
+def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float | str]:
+    """Labels: None reads as empty; each value must be a bool, number or string."""
+    if value is None:
+        return {}
+    return _structure_label_dict(value)
+
+
+def _label_value(value: Any, _: Any = None) -> bool | int | float | str:
+    if value.__class__ in (bool, int, float, str):
+        return value  # type: ignore[no-any-return]
+    raise InvalidValue("label_type", "Input should be a valid boolean, integer, number or string", value)
+
+
+def _label_errors(value: Any, _: Any = None) -> bool | int | float | str:
+    """Report a bad label value under each accepted type, as the reference does."""
+    try:
+        return _label_value(value)
+    except InvalidValue:
+        from lightschema.errors import ValidationError, detail
+
+        raise ValidationError(
+            "labels",
+            [
+                detail("bool_type", ("bool",), "Input should be a valid boolean", value),
+                detail("int_type", ("int",), "Input should be a valid integer", value),
+                detail("float_type", ("float",), "Input should be a valid number", value),
+                detail("string_type", ("str",), "Input should be a valid string", value),
+            ],
+        ) from None
+
+
+_structure_label_dict = _hooks.make_dict_hook(_hooks.structure_str, _label_errors)
+
+
+def _labels_field() -> Any:
+    return attrs.field(factory=dict, metadata={STRUCTURE: _structure_labels})
+
+
+@model
+class CreatedBy(PrefectBaseModel):
+    """Who created an object: an id, a kind of actor, and a name to show."""
+
+    id: UUID | None = None
+    type: str | None = None
+    display_value: str | None = None
+
+
+@model
+class UpdatedBy(PrefectBaseModel):
+    """Who last updated an object: an id, a kind of actor, and a name to show."""
+
+    id: UUID | None = None
+    type: str | None = None
+    display_value: str | None = None
+
+
+@model
+class StateDetails(PrefectBaseModel):
+    """Links and flags that travel with a state: ids, cache, pause and retry details."""
+
+    flow_run_id: UUID | None = None
+    task_run_id: UUID | None = None
+    child_flow_run_id: UUID | None = None
+    scheduled_time: DateTime | None = None
+    cache_key: str | None = None
+    cache_expiration: DateTime | None = None
+    deferred: bool | None = None
+    untrackable_result: bool = False
+    pause_timeout: DateTime | None = None
+    pause_reschedule: bool = False
+    pause_key: str | None = None
+    run_input_keyset: dict[str, str] | None = None
+    refresh_cache: bool | None = None
+    retriable: bool | None = None
+    transition_id: UUID | None = None
+    task_parameters_id: UUID | None = None
+    traceparent: str | None = None
+    deployment_concurrency_lease_id: UUID | None = None
+
+    def to_run_result(self, run_type: RunType) -> FlowRunResult | TaskRunResult | None:
+        """The run input that points at this state's flow run or task run, if it has one."""
+        if run_type == RunType.FLOW_RUN and self.flow_run_id:
+            return FlowRunResult(id=self.flow_run_id)
+        if run_type == RunType.TASK_RUN and self.task_run_id:
+            return TaskRunResult(id=self.task_run_id)
+        return None
+
+
+def _structure_serializer(value: Any, _: Any = None) -> Serializer:
+    if isinstance(value, Serializer):
+        return value
+    if not isinstance(value, dict):
+        raise InvalidValue("model_type", "Input should be a valid dictionary or instance of Serializer", value)
+    if "type" not in value:
+        raise InvalidValue("missing", "Field required", value, loc=("type",))
+    kind = value["type"]
+    if not isinstance(kind, str):
+        raise InvalidValue("string_type", "Input should be a valid string", kind, loc=("type",))
+    return Serializer(type=kind, options={k: v for k, v in value.items() if k != "type"})
+
+
+@model
+class Serializer(PrefectBaseModel):
+    """How a result was written: its ``type`` (``json``, ``pickle``, ...) and options.
+
+    The options (``jsonlib``, ``picklelib``, ...) are kept for reading results back
+    but, as in the reference, only ``type`` is written out.
+    """
+
+    type: str
+    options: dict[str, Any] = attrs.field(factory=dict, metadata={"lightschema.omit": True})
+
+
+def _pickle_serializer() -> Serializer:
+    return Serializer(type="pickle", options={"picklelib": "cloudpickle"})
+
+
+@model
+class ResultRecordMetadata(PrefectBaseModel):
+    """Where and how a run's result was persisted: the ``State.data`` of a stored result."""
+
+    storage_key: str | None = None
+    expiration: DateTime | None = None
+    serializer: Serializer = attrs.field(factory=_pickle_serializer, metadata={STRUCTURE: _structure_serializer})
+    prefect_version: str = REFERENCE_PREFECT_VERSION
+    storage_block_id: UUID | None = None
+
+
+def data_discriminator(x: Any) -> str:
+    """Which shape ``State.data`` holds: result metadata (a dict with ``storage_key``) or anything."""
+    if isinstance(x, dict) and "storage_key" in x:
+        return "ResultRecordMetadata"
+    return "Any"
+
+
+def _structure_state_data(value: Any, _: Any = None) -> Any:
+    if data_discriminator(value) == "ResultRecordMetadata":
+        from lightschema.converter import converter
+        from lightschema.errors import ValidationError
+
+        try:
+            return converter.structure(value, ResultRecordMetadata)
+        except ValidationError as exc:
+            raise ValidationError(
+                "State.data",
+                [{**e, "loc": ("ResultRecordMetadata", *e["loc"])} for e in exc.errors()],  # type: ignore[typeddict-item]
+            ) from None
+    return _hooks.structure_any(value)
+
+
+@model
+class State(TimeSeriesObjectBaseModel, Generic[R]):
+    """The state of a run: its type, a name and message, details, and maybe its result."""
+
+    type: StateType
+    name: str | None = None
+    timestamp: datetime.datetime = attrs.field(factory=now_utc)
+    message: str | None = None
+    state_details: StateDetails = attrs.field(factory=StateDetails)
+    data: Any = attrs.field(default=None, metadata={STRUCTURE: _structure_state_data, UNSTRUCTURE: _hooks.any_to_json})
+
+    def __attrs_post_init__(self) -> None:
+        if self.name is None and self.type:
+            object.__setattr__(self, "name", " ".join(w.capitalize() for w in self.type.value.split("_")))
+        if self.type == StateType.SCHEDULED and not self.state_details.scheduled_time:
+            details = attrs.evolve(self.state_details, scheduled_time=now_utc())
+            object.__setattr__(self, "state_details", details)
+        if isinstance(self.data, dict) and self.data.get("type") == "unpersisted":
+            object.__setattr__(self, "data", None)
+
+    def is_scheduled(self) -> bool:
+        return self.type == StateType.SCHEDULED
+
+    def is_pending(self) -> bool:
+        return self.type == StateType.PENDING
+
+    def is_running(self) -> bool:
+        return self.type == StateType.RUNNING
+
+    def is_completed(self) -> bool:
+        return self.type == StateType.COMPLETED
+
+    def is_failed(self) -> bool:
+        return self.type == StateType.FAILED
+
+    def is_crashed(self) -> bool:
+        return self.type == StateType.CRASHED
+
+    def is_cancelled(self) -> bool:
+        return self.type == StateType.CANCELLED
+
+    def is_cancelling(self) -> bool:
+        return self.type == StateType.CANCELLING
+
+    def is_paused(self) -> bool:
+        return self.type == StateType.PAUSED
+
+    def is_final(self) -> bool:
+        """Whether the run is done: completed, failed, crashed or cancelled."""
+        return self.type in TERMINAL_STATES
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> State[R]:
+        """A copy that could be stored again: the timestamp is new unless ``update`` sets it."""
+        return super().model_copy(update={"timestamp": now_utc(), **(update or {})}, deep=deep)
+
+    def fresh_copy(self, **kwargs: Any) -> State[R]:
+        """A copy with a new id and fresh created, updated and timestamp values."""
+        stamp = now_utc()
+        update = {"id": uuid7(), "created": stamp, "updated": stamp, "timestamp": stamp}
+        return self.model_copy(update={**update, **kwargs.pop("update", {})}, **kwargs)
+
+    @overload
+    def result(self, raise_on_failure: Literal[True] = ..., retry_result_failure: bool = ...) -> R: ...
+
+    @overload
+    def result(self, raise_on_failure: bool = ..., retry_result_failure: bool = ...) -> R | Exception: ...
+
+    def result(
+        self,
+        raise_on_failure: bool = True,
+        retry_result_failure: bool = True,
+        *,
+        allow_pickle: bool = False,
+    ) -> R | Exception:
+        """The run's result, read from this state; see ``lightschema.results``."""
+        from lightschema._results import get_state_result
+
+        return get_state_result(self, raise_on_failure=raise_on_failure, allow_pickle=allow_pickle)  # type: ignore[no-any-return]
+
+    async def aresult(
+        self,
+        raise_on_failure: bool = True,
+        retry_result_failure: bool = True,
+        *,
+        allow_pickle: bool = False,
+    ) -> R | Exception:
+        """``result()`` for async code; reading local storage does not block long."""
+        return self.result(raise_on_failure, retry_result_failure, allow_pickle=allow_pickle)
+
+    def __repr__(self) -> str:
+        shown = {"message": repr(self.message), "type": str(self.type.value), "result": repr(self.data)}
+        return f"{self.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+
+    def __str__(self) -> str:
+        shown = []
+        if self.message:
+            shown.append(repr(self.message))
+        if self.type.lower() != (self.name or "").lower():
+            shown.append(f"type={self.type.value}")
+        return f"{self.name}({', '.join(shown)})"
+
+    def __hash__(self) -> int:
+        details = self.state_details
+        return hash((details.flow_run_id, details.task_run_id, self.timestamp, self.type))
+
+
+def _populate_deprecated(values: dict[str, Any]) -> dict[str, Any]:
+    """Carry the deprecated ``max_retries``/``retry_delay_seconds`` into their successors."""
+    if not values.get("retries") and values.get("max_retries", 0) != 0:
+        values = {**values, "retries": values["max_retries"]}
+    if not values.get("retry_delay") and values.get("retry_delay_seconds", 0) != 0:
+        values = {**values, "retry_delay": values["retry_delay_seconds"]}
+    return values
+
+
+@model
+class FlowRunPolicy(PrefectBaseModel):
+    """How a flow run is retried and paused."""
+
+    max_retries: int = 0
+    retry_delay_seconds: float = 0.0
+    retries: int | None = None
+    retry_delay: int | None = None
+    pause_keys: set[str] | None = attrs.field(factory=set)
+    resuming: bool | None = False
+    retry_type: Literal["in_process", "reschedule"] | None = None
+
+    _before_validate: ClassVar = staticmethod(_populate_deprecated)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.retries and self.max_retries != 0:
+            object.__setattr__(self, "retries", self.max_retries)
+        if not self.retry_delay and self.retry_delay_seconds != 0:
+            object.__setattr__(self, "retry_delay", self.retry_delay_seconds)
+
+
+def _run_name(value: Any, _: Any = None) -> str:
+    """A run's name; an empty or missing one becomes a random two-word slug."""
+    return _hooks.structure_str(value) if value else generate_slug(2)
+
+
+def _name_or_slug(value: str | None) -> str:
+    return value or generate_slug(2)
+
+
+def _run_name_field() -> Any:
+    return attrs.field(factory=lambda: generate_slug(2), converter=_name_or_slug, metadata={STRUCTURE: _run_name})
+
+
+@model
+class FlowRun(TimeSeriesObjectBaseModel):
+    """One run of a flow, with its parameters, timing, placement and current state.
+
+    Equality ignores the rolling estimates, which change on every read.
+    """
+
+    name: str = _run_name_field()
+    flow_id: UUID
+    state_id: UUID | None = None
+    deployment_id: UUID | None = None
+    deployment_version: str | None = None
+    work_queue_name: str | None = None
+    flow_version: str | None = None
+    parameters: dict[str, Any] = attrs.field(factory=dict)
+    idempotency_key: str | None = None
+    context: dict[str, Any] = attrs.field(factory=dict)
+    empirical_policy: FlowRunPolicy = attrs.field(factory=FlowRunPolicy)
+    tags: list[str] = attrs.field(factory=list)
+    labels: KeyValueLabels = _labels_field()
+    parent_task_run_id: UUID | None = None
+    run_count: int = 0
+    expected_start_time: DateTime | None = None
+    next_scheduled_start_time: DateTime | None = None
+    start_time: DateTime | None = None
+    end_time: DateTime | None = None
+    total_run_time: datetime.timedelta = datetime.timedelta(0)
+    estimated_run_time: datetime.timedelta = attrs.field(default=datetime.timedelta(0), eq=False)
+    estimated_start_time_delta: datetime.timedelta = attrs.field(default=datetime.timedelta(0), eq=False)
+    auto_scheduled: bool = False
+    infrastructure_document_id: UUID | None = None
+    infrastructure_pid: str | None = None
+    created_by: CreatedBy | None = None
+    work_queue_id: UUID | None = None
+    work_pool_id: UUID | None = None
+    work_pool_name: str | None = None
+    state: State[Any] | None = None
+    job_variables: dict[str, Any] | None = None
+    state_type: StateType | None = None
+    state_name: str | None = None
+
+
+def _check_retry_delay(instance: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, list) and len(value) > MAX_RETRY_DELAYS:
+        raise InvalidValue(
+            "value_error",
+            "Value error, Can not configure more than 50 retry delays per task.",
+            value,
+            loc=(attribute.name,),
+        )
+
+
+def _check_jitter(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and value < 0:
+        raise InvalidValue("value_error", "Value error, `retry_jitter_factor` must be >= 0.", value, loc=(attribute.name,))
+
+
+@model
+class TaskRunPolicy(PrefectBaseModel):
+    """How a task run is retried: how often, after what delays, with what jitter."""
+
+    max_retries: int = 0
+    retry_delay_seconds: float = 0.0
+    retries: int | None = None
+    retry_delay: int | float | list[int] | list[float] | None = attrs.field(default=None, validator=_check_retry_delay)
+    retry_jitter_factor: float | None = attrs.field(default=None, validator=_check_jitter)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.retries and self.max_retries != 0:
+            object.__setattr__(self, "retries", self.max_retries)
+        if not self.retry_delay and self.retry_delay_seconds != 0:
+            object.__setattr__(self, "retry_delay", int(self.retry_delay_seconds))
+
+
+@model(hashable=True)
+class RunInput(PrefectBaseModel):
+    """Something a task run took as input; the subclasses say what, by ``input_type``."""
+
+    input_type: str
+
+
+@model(hashable=True)
+class TaskRunResult(RunInput):
+    """The result of another task run, used as input."""
+
+    input_type: Literal["task_run"] = "task_run"
+    id: UUID
+
+
+@model(hashable=True)
+class FlowRunResult(RunInput):
+    """The result of a flow run, used as input."""
+
+    input_type: Literal["flow_run"] = "flow_run"
+    id: UUID
+
+
+@model(hashable=True)
+class Parameter(RunInput):
+    """A flow parameter, used as input."""
+
+    input_type: Literal["parameter"] = "parameter"
+    name: str
+
+
+@model(hashable=True)
+class Constant(RunInput):
+    """A constant value, used as input (only its type is recorded)."""
+
+    input_type: Literal["constant"] = "constant"
+    type: str
+
+
+TaskInput = Union[TaskRunResult, FlowRunResult, Parameter, Constant]
+
+
+@model
+class TaskRun(TimeSeriesObjectBaseModel):
+    """One run of a task, with its inputs, timing, retry policy and current state."""
+
+    name: str = _run_name_field()
+    flow_run_id: UUID | None = None
+    task_key: str
+    dynamic_key: str
+    cache_key: str | None = None
+    cache_expiration: DateTime | None = None
+    task_version: str | None = None
+    empirical_policy: TaskRunPolicy = attrs.field(factory=TaskRunPolicy)
+    tags: list[str] = attrs.field(factory=list)
+    labels: KeyValueLabels = _labels_field()
+    state_id: UUID | None = None
+    task_inputs: dict[str, list[TaskInput]] = attrs.field(factory=dict)
+    state_type: StateType | None = None
+    state_name: str | None = None
+    run_count: int = 0
+    flow_run_run_count: int = 0
+    expected_start_time: DateTime | None = None
+    next_scheduled_start_time: DateTime | None = None
+    start_time: DateTime | None = None
+    end_time: DateTime | None = None
+    total_run_time: datetime.timedelta = datetime.timedelta(0)
+    estimated_run_time: datetime.timedelta = datetime.timedelta(0)
+    estimated_start_time_delta: datetime.timedelta = datetime.timedelta(0)
+    state: State[Any] | None = None
+

@@ -1,0 +1,406 @@
+"""The converter: one cattrs ``Converter`` that structures and unstructures every model.
+
+``make_converter()`` builds one and ``configure_converter(c)`` teaches an existing
+converter the wire format. ``converter``, ``structure`` and ``unstructure`` are the
+ready-made default. Per-class structure and unstructure functions are generated
+by cattrs the first time a class is used, with every field hook chosen then, so
+the hot path is straight-line code with no per-value dispatch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import threading
+import types
+import typing
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, Literal, TypeVar, Union
+from uuid import UUID
+
+import attrs
+from cattrs import Converter
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from lightschema import _hooks
+from lightschema._base import DateTime, PrefectBaseModel
+from lightschema.errors import InvalidValue, ValidationError, detail, flatten
+
+__all__ = [
+    "CHECK",
+    "STRUCTURE",
+    "UNSTRUCTURE",
+    "configure_converter",
+    "converter",
+    "make_converter",
+    "structure",
+    "unstructure",
+    "unstructure_python",
+]
+
+T = TypeVar("T")
+
+#: field metadata key: a hook ``(value, type) -> value`` that replaces the type's own
+STRUCTURE = "lightschema.structure"
+#: field metadata key: a check ``(value) -> value`` run after the type's hook
+CHECK = "lightschema.check"
+#: field metadata key: a hook ``(value) -> json`` that replaces the type's own
+UNSTRUCTURE = "lightschema.unstructure"
+
+_NONE = type(None)
+_build_lock = threading.RLock()
+
+
+def _is_model(tp: Any) -> bool:
+    cls = typing.get_origin(tp) or tp
+    return isinstance(cls, type) and issubclass(cls, PrefectBaseModel) and attrs.has(cls)
+
+
+def _model_target(tp: Any) -> tuple[Any, Any]:
+    """The model class and what to generate code for (a generic model with ``Any`` filled in)."""
+    cls = typing.get_origin(tp) or tp
+    params = getattr(cls, "__parameters__", ())
+    return cls, cls[tuple(Any for _ in params)] if params else cls
+
+
+def _is_optional(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return _is_union(tp) and _NONE in args
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (Union, types.UnionType)
+
+
+def _is_literal(tp: Any) -> bool:
+    return typing.get_origin(tp) is Literal
+
+
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Enum)
+
+
+def _is_exactly(expected: Any) -> Callable[[Any], bool]:
+    return lambda tp: tp is expected
+
+
+def _origin_is(*origins: Any) -> Callable[[Any], bool]:
+    return lambda tp: typing.get_origin(tp) in origins
+
+
+# -- structuring ---------------------------------------------------------------
+
+_SCALAR_HOOKS: dict[Any, _hooks.Hook] = {
+    str: _hooks.structure_str,
+    int: _hooks.structure_int,
+    float: _hooks.structure_float,
+    bool: _hooks.structure_bool,
+    UUID: _hooks.structure_uuid,
+    datetime.datetime: _hooks.structure_naive_datetime,
+    DateTime: _hooks.structure_datetime,
+    datetime.timedelta: _hooks.structure_timedelta,
+    Any: _hooks.structure_any,
+}
+
+
+@functools.cache
+def _enum_hook(tp: type[Enum]) -> _hooks.Hook:
+    return _hooks.make_enum_hook(tp)
+
+
+def _structure_str_or_enum(value: Any, tp: Any = str) -> Any:
+    if tp is str or tp is None:
+        return _hooks.structure_str(value)
+    return _enum_hook(tp)(value, tp)
+
+
+def _hook(tp: Any, c: Converter) -> _hooks.Hook:
+    """The structure hook for ``tp``: scalars and enums by identity, the rest from ``c``."""
+    if _is_enum(tp):
+        return _enum_hook(tp)
+    scalar = _SCALAR_HOOKS.get(tp)
+    if scalar is not None:
+        return scalar
+    return c.get_structure_hook(tp)  # type: ignore[no-any-return]
+
+
+
+def _optional_structure(tp: Any, c: Converter) -> _hooks.Hook:
+    rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
+    inner = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union
+    return _hooks.make_optional_hook(_hook(inner, c))
+
+
+def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
+    members = []
+    for arg in typing.get_args(tp):
+        origin = typing.get_origin(arg) or arg
+        members.append((_union_tag(arg), origin, _hook(arg, c)))
+    return _hooks.make_smart_union_hook(members)
+
+
+def _union_tag(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is None:
+        return getattr(tp, "__name__", str(tp))
+    args = ",".join(_union_tag(a) for a in typing.get_args(tp))
+    return f"{origin.__name__}[{args}]"
+
+
+def _list_structure(tp: Any, c: Converter) -> _hooks.Hook:
+    (item,) = typing.get_args(tp) or (Any,)
+    kind = "set" if typing.get_origin(tp) in (set, frozenset) else "list"
+    return _hooks.make_list_hook(_hook(item, c), kind=kind)
+
+
+def _dict_structure(tp: Any, c: Converter) -> _hooks.Hook:
+    key, val = typing.get_args(tp) or (Any, Any)
+    if val is Any and key in (str, Any):
+        return _hooks.structure_any_dict
+    return _hooks.make_dict_hook(_hook(key, c), _hook(val, c))
+
+
+def _checked(hook: _hooks.Hook, check: Callable[[Any], Any]) -> _hooks.Hook:
+    def structure_checked(value: Any, _: Any = None) -> Any:
+        return check(hook(value, None))
+
+    return structure_checked
+
+
+def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
+    """Generate the structure function of one model class, fields' hooks bound once."""
+    cls, target = _model_target(tp)
+    with _build_lock:
+        attrs.resolve_types(cls)
+        overrides = {}
+        for a in attrs.fields(cls):
+            if not a.init:
+                continue
+            hook = a.metadata.get(STRUCTURE) or _hook(a.type, c)
+            check = a.metadata.get(CHECK)
+            overrides[a.name] = override(struct_hook=_checked(hook, check) if check else hook)
+        generated = make_dict_structure_fn(
+            target,
+            c,
+            _cattrs_forbid_extra_keys=cls._extra == "forbid",
+            _cattrs_detailed_validation=True,
+            **overrides,  # type: ignore[arg-type]
+        )
+    before = getattr(cls, "_before_validate", None)
+    known = frozenset(a.name for a in attrs.fields(cls))
+    keep_extra = cls._extra == "allow"
+    title = cls.__name__
+    not_a_dict = f"Input should be a valid dictionary or instance of {title}"
+
+    def structure_model(value: Any, _: Any = None) -> Any:
+        if value.__class__ is not dict:
+            if isinstance(value, cls):
+                return value
+            if not isinstance(value, Mapping):
+                raise ValidationError(title, [detail("model_type", (), not_a_dict, value)])
+            value = dict(value)
+        if before is not None:
+            value = before(value)
+        try:
+            obj = generated(value, cls)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
+            raise ValidationError(title, flatten(exc, (), value)) from None
+        if keep_extra:
+            extra = {k: v for k, v in value.items() if k not in known}
+            object.__setattr__(obj, "model_extra", extra)
+        return obj
+
+    return structure_model
+
+
+# -- unstructuring (JSON mode) -------------------------------------------------------
+
+
+def _optional_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
+    inner_tp = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union
+    inner = _json_hook(inner_tp, c)
+    if inner is None:
+        return _identity
+    return lambda value: None if value is None else inner(value)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+_PASSTHROUGH = frozenset({str, int, float, bool, _NONE})
+_JSON_HOOKS: dict[Any, Callable[[Any], Any]] = {
+    UUID: str,
+    datetime.datetime: _hooks.datetime_to_json,
+    DateTime: _hooks.datetime_to_json,
+    datetime.timedelta: _hooks.timedelta_to_json,
+    Any: _hooks.any_to_json,
+}
+
+
+def _enum_value(value: Enum) -> Any:
+    return value.value
+
+
+def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
+    """The hook for one field type, or None where the value is already JSON-ready."""
+    if tp in _PASSTHROUGH:
+        return None
+    if _is_literal(tp) and all(isinstance(v, (str, int, bool)) for v in typing.get_args(tp)):
+        return None
+    if _is_enum(tp):
+        return _enum_value
+    known = _JSON_HOOKS.get(tp)
+    if known is not None:
+        return known
+    return c.get_unstructure_hook(tp)  # type: ignore[no-any-return]
+
+
+def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    (item,) = typing.get_args(tp) or (Any,)
+    inner = _json_hook(item, c)
+    if inner is None:
+        return list
+    return lambda value: [inner(v) for v in value]
+
+
+def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    key, val = typing.get_args(tp) or (Any, Any)
+    inner = _json_hook(val, c)
+    if val is Any or inner is None and key is not str:
+        return _hooks.any_to_json
+    if inner is None:
+        return dict
+    return lambda value: {k: inner(v) for k, v in value.items()}
+
+
+def _union_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    return _hooks.any_to_json
+
+
+def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    """Generate the JSON-mode unstructure function of one model class."""
+    cls, target = _model_target(tp)
+    with _build_lock:
+        attrs.resolve_types(cls)
+        overrides = {}
+        for a in attrs.fields(cls):
+            if a.metadata.get("lightschema.omit"):
+                overrides[a.name] = override(omit=True)
+                continue
+            hook = a.metadata.get(UNSTRUCTURE) or _json_hook(a.type, c)
+            if hook is not None:
+                overrides[a.name] = override(unstruct_hook=hook)
+        generated = make_dict_unstructure_fn(target, c, **overrides)  # type: ignore[arg-type]
+    if cls._extra != "allow":
+        return generated  # type: ignore[no-any-return]
+
+    def unstructure_with_extra(obj: Any) -> dict[str, Any]:
+        data: dict[str, Any] = generated(obj)
+        data.update(_hooks.any_to_json(obj.model_extra))
+        return data
+
+    return unstructure_with_extra
+
+
+# -- unstructuring (python mode) -----------------------------------------------------
+
+
+@functools.cache
+def _python_fields(cls: type) -> tuple[str, ...]:
+    return tuple(a.name for a in attrs.fields(cls) if not a.metadata.get("lightschema.omit"))
+
+
+def unstructure_python(obj: Any) -> Any:
+    """A model as nested dicts holding native values (datetimes, UUIDs, enums)."""
+    if isinstance(obj, PrefectBaseModel):
+        data = {name: unstructure_python(getattr(obj, name)) for name in _python_fields(type(obj))}
+        extra = getattr(obj, "model_extra", None)
+        if extra:
+            data.update({k: unstructure_python(v) for k, v in extra.items()})
+        return data
+    cls = obj.__class__
+    if cls is dict:
+        return {k: unstructure_python(v) for k, v in obj.items()}
+    if cls is list or cls is tuple:
+        return [unstructure_python(v) for v in obj]
+    if cls is set or cls is frozenset:
+        return {unstructure_python(v) for v in obj}
+    return obj
+
+
+# -- assembly -----------------------------------------------------------------------
+
+
+def configure_converter(c: Converter) -> None:
+    """Teach ``c`` lightschema's wire format.
+
+    Structuring (pydantic's lax rules for JSON-shaped data):
+
+    * ``str``: strings only; numbers are rejected, never turned into text.
+    * ``int``/``float``/``bool``: the number and text forms pydantic accepts.
+    * ``UUID``: hyphenated, bare, braced or urn text; 16 raw bytes.
+    * ``datetime``: ISO 8601 or unix seconds (milliseconds when large); naive stays naive.
+    * ``DateTime``: as ``datetime``, plus looser text; naive is read as UTC.
+    * ``timedelta``: seconds as a number, ISO 8601 durations, ``[D days, ]HH:MM:SS``.
+    * enums and ``Literal``: by value; ``Optional``: ``None`` or the inner type.
+    * ``list``/``set``/``dict``: checked and rebuilt; ``dict[str, Any]`` is copied, not walked.
+    * unions: pydantic's smart mode (exact type first, then the first that accepts).
+    * models: generated per class; unknown keys ignored, rejected or kept per class.
+
+    Unstructuring (JSON mode): UUIDs as text, datetimes as ISO 8601 with ``Z`` for
+    UTC, timedeltas as float seconds, enums as values, sets as lists, values typed
+    ``Any`` made JSON-ready.
+    """
+    for tp, fn in _SCALAR_HOOKS.items():
+        c.register_structure_hook(tp, fn)
+    # A str-based enum is a str subclass: make the str hook hand enums on.
+    c.register_structure_hook(str, _structure_str_or_enum)
+    c.register_structure_hook_factory(_is_enum, _enum_hook)
+    c.register_structure_hook_factory(_is_literal, lambda tp: _hooks.make_literal_hook(typing.get_args(tp)))
+    c.register_structure_hook_factory(lambda tp: _is_union(tp) and not _is_optional(tp), _union_structure)
+    c.register_structure_hook_factory(_is_optional, _optional_structure)
+    c.register_structure_hook_factory(_origin_is(list, set, frozenset), _list_structure)
+    c.register_structure_hook_factory(_origin_is(dict), _dict_structure)
+    c.register_structure_hook_factory(_is_model, _model_structure)
+
+    for tp, ufn in _JSON_HOOKS.items():
+        c.register_unstructure_hook_func(_is_exactly(tp), ufn)
+    c.register_unstructure_hook_factory(_is_enum, lambda tp: _enum_value)
+    c.register_unstructure_hook_factory(lambda tp: _is_union(tp) and not _is_optional(tp), _union_unstructure)
+    c.register_unstructure_hook_factory(_is_optional, _optional_unstructure)
+    c.register_unstructure_hook_factory(_origin_is(list, set, frozenset), _list_unstructure)
+    c.register_unstructure_hook_factory(_origin_is(dict), _dict_unstructure)
+    c.register_unstructure_hook_factory(_is_model, _model_unstructure)
+
+
+def make_converter() -> Converter:
+    """A new converter configured for lightschema's models."""
+    c = Converter(detailed_validation=True)
+    configure_converter(c)
+    return c
+
+
+converter = make_converter()
+
+
+def structure(obj: Any, cl: Any) -> Any:
+    """Structure ``obj`` into ``cl`` with the default converter; raises ValidationError."""
+    title = getattr(cl, "__name__", None) or str(cl)
+    try:
+        return converter.structure(obj, cl)
+    except ValidationError as exc:
+        if exc.title == title:
+            raise
+        raise ValidationError(title, exc.errors()) from None
+    except InvalidValue as exc:
+        raise ValidationError(title, flatten(exc, (), obj)) from None
+    except RecursionError:
+        raise ValidationError(title, flatten(RecursionError(), (), None)) from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Unstructure ``obj`` to JSON-ready data with the default converter."""
+    return converter.unstructure(obj)

@@ -1,0 +1,178 @@
+"""The one error lightschema raises for bad input, and the pieces it is built from.
+
+Exception tree::
+
+    ValueError
+     └── ValidationError      every failure to parse or structure, all fields at once
+    InvalidValue (internal)   one failing value, raised by hooks and collected
+
+``ValidationError.errors()`` is a list of dicts, one per failing field, each with
+``type`` (a short machine-readable kind, the same words pydantic uses), ``loc``
+(the path as a tuple), ``path`` (the path as ``$.a.b[0]``), ``msg`` and ``input``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict, Union
+
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+__all__ = ["ErrorDetails", "Loc", "ValidationError", "format_path"]
+
+Loc = tuple[Union[str, int], ...]
+_REPR_LIMIT = 80
+
+
+class ErrorDetails(TypedDict):
+    """One failing field: what kind of failure, where, why, and what came in."""
+
+    type: str
+    loc: Loc
+    path: str
+    msg: str
+    input: Any
+
+
+def format_path(loc: Loc) -> str:
+    """Render a location tuple as a JSON path: ``("a", 0, "b")`` -> ``$.a[0].b``."""
+    parts = ["$"]
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.isidentifier():
+            parts.append(f".{part}")
+        else:
+            parts.append(f"[{part!r}]")
+    return "".join(parts)
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    if len(text) > _REPR_LIMIT:
+        text = text[: _REPR_LIMIT - 3] + "..."
+    return text
+
+
+class InvalidValue(ValueError):
+    """One value that failed; hooks raise it and the enclosing model collects it."""
+
+    def __init__(self, kind: str, msg: str, value: Any, loc: Loc = ()) -> None:
+        super().__init__(msg)
+        self.kind = kind
+        self.msg = msg
+        self.value = value
+        self.loc = loc
+
+
+class ValidationError(ValueError):
+    """Bad input: every failing field, with its path, a message and the input."""
+
+    def __init__(self, title: str, line_errors: Sequence[ErrorDetails]) -> None:
+        self.title = title
+        self._errors = list(line_errors)
+        super().__init__(self._render())
+
+    def errors(self) -> list[ErrorDetails]:
+        """The failing fields, in input order, as a fresh list of dicts."""
+        return [
+            {**e, "loc": tuple(e["loc"])}  # type: ignore[typeddict-item]
+            for e in self._errors
+        ]
+
+    def error_count(self) -> int:
+        """How many fields failed."""
+        return len(self._errors)
+
+    def _render(self) -> str:
+        count = len(self._errors)
+        noun = "error" if count == 1 else "errors"
+        lines = [f"{count} validation {noun} for {self.title}"]
+        for err in self._errors:
+            lines.append(
+                f"  {err['path']}: {err['msg']} "
+                f"[type={err['type']}, input={_short_repr(err['input'])}]"
+            )
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.title, self._errors))
+
+
+def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+    """Build one error entry; the path string is derived from ``loc``."""
+    return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
+
+
+def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
+    """Turn whatever a structuring step raised into error entries under ``loc``.
+
+    ``source`` is the mapping being structured when ``exc`` came from a model,
+    so that a missing key can report the input the way pydantic does.
+    """
+    if isinstance(exc, ValidationError):
+        return [
+            detail(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"])
+            for e in exc._errors
+        ]
+    if isinstance(exc, InvalidValue):
+        return [detail(exc.kind, loc + exc.loc, exc.msg, exc.value)]
+    if isinstance(exc, ClassValidationError):
+        out: list[ErrorDetails] = []
+        for sub in exc.exceptions:
+            name = _note_name(sub)
+            if name is None:
+                out.extend(flatten(sub, loc, source))
+            elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
+                out.append(detail("missing", loc + (name,), "Field required", source))
+            else:
+                inner = source.get(name) if isinstance(source, dict) else None
+                out.extend(flatten(sub, loc + (name,), inner))
+        return out
+    if isinstance(exc, IterableValidationError):
+        out = []
+        for sub in exc.exceptions:
+            index = _note_index(sub)
+            out.extend(flatten(sub, loc if index is None else loc + (index,), None))
+        return out
+    if isinstance(exc, ForbiddenExtraKeysError):
+        extra = source if isinstance(source, dict) else {}
+        return [
+            detail("extra_forbidden", loc + (key,), "Extra inputs are not permitted", extra.get(key))
+            for key in sorted(exc.extra_fields, key=str)
+        ]
+    if isinstance(exc, RecursionError):
+        return [detail("recursion_loop", loc, "Input is nested too deeply", None)]
+    return [detail("value_error", loc, f"Value error, {exc}", source)]
+
+
+def _note_name(exc: BaseException) -> str | None:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            return note.name
+    return None
+
+
+def _note_index(exc: BaseException) -> int | str | None:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, IterableValidationNote):
+            return note.index
+    return None
+
+
+def _is_missing_key(exc: KeyError, name: str, source: Any) -> bool:
+    return isinstance(source, dict) and name not in source and exc.args == (name,)
+
+
+def collect(items: Iterable[tuple[Loc, BaseException]], source: Any) -> list[ErrorDetails]:
+    """Flatten several failures, each under its own location."""
+    out: list[ErrorDetails] = []
+    for loc, exc in items:
+        out.extend(flatten(exc, loc, source))
+    return out

@@ -442,7 +442,10 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
     def structure_union(value: Any, _: Any = None) -> Any:
         hook = exact.get(value.__class__)
         if hook is not None:
-            return hook(value, None)
+            try:
+                return hook(value, None)
+            except Exception:  # noqa: BLE001, S110 - fall through to every member in order
+                pass
         errors: list[tuple[Loc, BaseException]] = []
         for tag, _tp, member_hook in members:
             try:

@@ -17,6 +17,7 @@ from lightschema._base import (
     now_utc,
     uuid7,
 )
+from lightschema._fields import constrained, optional, value_error
 from lightschema._enums import TERMINAL_STATES, RunType, StateType
 from lightschema._names import generate_slug
 from lightschema.converter import STRUCTURE, UNSTRUCTURE
@@ -392,19 +393,11 @@ class FlowRun(TimeSeriesObjectBaseModel):
     state_name: str | None = None
 
 
-def _check_retry_delay(instance: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, list) and len(value) > MAX_RETRY_DELAYS:
-        raise InvalidValue(
-            "value_error",
-            "Value error, Can not configure more than 50 retry delays per task.",
-            value,
-            loc=(attribute.name,),
-        )
-
-
-def _check_jitter(instance: Any, attribute: Any, value: Any) -> None:
-    if value is not None and value < 0:
-        raise InvalidValue("value_error", "Value error, `retry_jitter_factor` must be >= 0.", value, loc=(attribute.name,))
+_retry_delays_check = value_error(
+    lambda v: not isinstance(v, list) or len(v) <= MAX_RETRY_DELAYS,
+    "Can not configure more than 50 retry delays per task.",
+)
+_jitter_check = optional(value_error(lambda v: v >= 0, "`retry_jitter_factor` must be >= 0."))
 
 
 @model
@@ -414,8 +407,8 @@ class TaskRunPolicy(PrefectBaseModel):
     max_retries: int = 0
     retry_delay_seconds: float = 0.0
     retries: int | None = None
-    retry_delay: int | float | list[int] | list[float] | None = attrs.field(default=None, validator=_check_retry_delay)
-    retry_jitter_factor: float | None = attrs.field(default=None, validator=_check_jitter)
+    retry_delay: int | float | list[int] | list[float] | None = constrained(_retry_delays_check, default=None)
+    retry_jitter_factor: float | None = constrained(_jitter_check, default=None)
 
     def __attrs_post_init__(self) -> None:
         if not self.retries and self.max_retries != 0:

@@ -1,14 +1,9 @@
 """Prefect's client data model without pydantic: frozen attrs classes and one cattrs converter."""
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from lightschema.converter import configure_converter, converter, make_converter, structure, unstructure
 from lightschema.errors import ValidationError
-
-try:
-    __version__ = version("lightschema")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
 
 __all__ = [
     "ValidationError",
@@ -19,3 +14,16 @@ __all__ = [
     "structure",
     "unstructure",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The version is read from package metadata on first use: importlib.metadata
+    # alone costs more than the rest of ``import lightschema``.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("lightschema")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'lightschema' has no attribute {name!r}")

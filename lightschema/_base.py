@@ -189,7 +189,7 @@ class PrefectBaseModel:
         unknown = set(update) - _field_names(type(self))
         if unknown:
             raise ValueError(f"{type(self).__name__} has no field(s) {sorted(unknown)}")
-        return attrs.evolve(source, **update)
+        return _evolve(source, update)
 
     def reset_fields(self: M) -> M:
         """A copy with the reset fields (id, created, updated) back at their defaults."""
@@ -202,12 +202,21 @@ class PrefectBaseModel:
                 update[name] = factory(self) if default.takes_self else factory()  # type: ignore[attr-defined]
             else:
                 update[name] = default
-        return attrs.evolve(self, **update)
+        return _evolve(self, update)
 
     @classmethod
     def model_fields(cls) -> tuple[str, ...]:
         """The field names, in wire order."""
         return tuple(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
+
+
+def _evolve(obj: M, update: Mapping[str, Any]) -> M:
+    """``attrs.evolve`` that also carries the unknown keys a model keeps (``model_extra``)."""
+    new = attrs.evolve(obj, **update)
+    extra = getattr(obj, "model_extra", None)
+    if extra:
+        object.__setattr__(new, "model_extra", dict(extra))
+    return new
 
 
 def _field_names(cls: type) -> set[str]:

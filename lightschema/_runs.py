@@ -20,7 +20,7 @@ from lightschema._base import (
 from lightschema._fields import constrained, optional, value_error
 from lightschema._enums import TERMINAL_STATES, RunType, StateType
 from lightschema._names import generate_slug
-from lightschema.converter import STRUCTURE, UNSTRUCTURE
+from lightschema.converter import OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema.errors import InvalidValue
 
 __all__ = [
@@ -162,7 +162,7 @@ class Serializer(PrefectBaseModel):
     """
 
     type: str
-    options: dict[str, Any] = attrs.field(factory=dict, metadata={"lightschema.omit": True})
+    options: dict[str, Any] = attrs.field(factory=dict, metadata={OMIT: True})
 
 
 def _pickle_serializer() -> Serializer:

@@ -29,6 +29,7 @@ from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 __all__ = [
     "CHECK",
+    "OMIT",
     "STRUCTURE",
     "UNSTRUCTURE",
     "configure_converter",
@@ -47,6 +48,8 @@ STRUCTURE = "lightschema.structure"
 CHECK = "lightschema.check"
 #: field metadata key: a hook ``(value) -> json`` that replaces the type's own
 UNSTRUCTURE = "lightschema.unstructure"
+#: field metadata key: when true, the field is read but never written out
+OMIT = "lightschema.omit"
 
 _NONE = type(None)
 _build_lock = threading.RLock()
@@ -217,6 +220,11 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
 # -- unstructuring (JSON mode) -------------------------------------------------------
 
 
+def _omitted(a: attrs.Attribute[Any]) -> bool:
+    """Fields never written out: those marked so, and the kept unknown keys (merged in instead)."""
+    return a.name == "model_extra" or bool(a.metadata.get(OMIT))
+
+
 def _optional_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
     inner_tp = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union
@@ -287,7 +295,7 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
         attrs.resolve_types(cls)
         overrides = {}
         for a in attrs.fields(cls):
-            if a.metadata.get("lightschema.omit"):
+            if _omitted(a):
                 overrides[a.name] = override(omit=True)
                 continue
             hook = a.metadata.get(UNSTRUCTURE) or _json_hook(a.type, c)
@@ -310,7 +318,7 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 @functools.cache
 def _python_fields(cls: type) -> tuple[str, ...]:
-    return tuple(a.name for a in attrs.fields(cls) if not a.metadata.get("lightschema.omit"))
+    return tuple(a.name for a in attrs.fields(cls) if not _omitted(a))
 
 
 def unstructure_python(obj: Any) -> Any:

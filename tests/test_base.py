@@ -1,0 +1,244 @@
+"""Shared model behaviour: ids, equality, copying, dumping, pickling, immutability."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import pickle
+import uuid
+
+import attrs
+import pytest
+
+import lightschema
+from lightschema.objects import (
+    Constant,
+    FlowRun,
+    FlowRunPolicy,
+    State,
+    StateDetails,
+    StateType,
+    TaskRun,
+)
+
+FLOW_ID = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
+
+
+def flow_run(**extra: object) -> FlowRun:
+    return FlowRun.model_validate({"flow_id": FLOW_ID, "name": "calm-otter", **extra})
+
+
+class TestIds:
+    """Ids default the way the reference's do: uuid7 for runs, states and logs."""
+
+    @pytest.mark.parametrize("cls", [State, FlowRun, TaskRun])
+    def test_time_series_models_get_uuid7(self, cls: type) -> None:
+        kwargs = {
+            State: {"type": StateType.RUNNING},
+            FlowRun: {"flow_id": uuid.UUID(FLOW_ID)},
+            TaskRun: {"task_key": "k", "dynamic_key": "0"},
+        }[cls]
+        first, second = cls(**kwargs), cls(**kwargs)
+        assert first.id.version == 7
+        assert first.id != second.id
+
+    def test_uuid7_is_time_ordered(self) -> None:
+        from lightschema._base import uuid7
+
+        ids = [uuid7() for _ in range(50)]
+        millis = [u.int >> 80 for u in ids]
+        assert millis == sorted(millis)
+        assert {u.version for u in ids} == {7}
+        assert {u.variant for u in ids} == {uuid.RFC_4122}
+
+
+class TestEquality:
+    """Equality ignores id, created and updated, as the reference's does."""
+
+    def test_reset_fields_are_ignored(self) -> None:
+        a = flow_run(created="2024-01-01T00:00:00Z")
+        b = flow_run(created="2025-01-01T00:00:00Z")
+        assert a.id != b.id
+        assert a == b
+
+    def test_other_fields_count(self) -> None:
+        assert flow_run(run_count=1) != flow_run(run_count=2)
+
+    def test_flow_run_ignores_rolling_estimates(self) -> None:
+        assert flow_run(estimated_run_time=5, estimated_start_time_delta=2) == flow_run()
+
+    def test_not_equal_to_other_types(self) -> None:
+        assert flow_run() != {"flow_id": FLOW_ID}
+
+
+class TestHashing:
+    """Hashable exactly where the reference is: State by identity-ish tuple, run inputs by value."""
+
+    def test_state_hash_matches_reference_definition(self) -> None:
+        state = State(type=StateType.RUNNING, timestamp=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+        expected = hash((None, None, state.timestamp, StateType.RUNNING))
+        assert hash(state) == expected
+
+    def test_run_inputs_hash_by_value(self) -> None:
+        assert hash(Constant(type="int")) == hash(Constant(type="int"))
+        assert len({Constant(type="int"), Constant(type="int"), Constant(type="str")}) == 2
+
+    @pytest.mark.parametrize("obj", [StateDetails(), FlowRunPolicy()])
+    def test_ordinary_models_are_unhashable(self, obj: object) -> None:
+        with pytest.raises(TypeError, match="unhashable type"):
+            hash(obj)
+
+
+class TestImmutability:
+    """Objects are frozen and do not share the caller's containers."""
+
+    def test_assignment_raises(self) -> None:
+        run = flow_run()
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            run.name = "other"  # type: ignore[misc]
+
+    def test_input_is_not_mutated_and_not_shared(self) -> None:
+        params = {"a": [1, 2]}
+        tags = ["x"]
+        payload = {"flow_id": FLOW_ID, "parameters": params, "tags": tags, "empirical_policy": {"max_retries": 2}}
+        before = copy.deepcopy(payload)
+        run = FlowRun.model_validate(payload)
+        assert payload == before
+        assert run.parameters is not params
+        assert run.tags is not tags
+
+
+class TestCopying:
+    """model_copy, reset_fields and the stdlib copy protocols give new frozen instances."""
+
+    def test_model_copy_update(self) -> None:
+        run = flow_run()
+        changed = run.model_copy(update={"run_count": 3})
+        assert changed.run_count == 3
+        assert run.run_count == 0
+        assert changed.id == run.id
+
+    def test_model_copy_rejects_unknown_fields(self) -> None:
+        with pytest.raises(ValueError, match=r"FlowRun has no field\(s\) \['nope'\]"):
+            flow_run().model_copy(update={"nope": 1})
+
+    def test_deep_copy_does_not_share_containers(self) -> None:
+        run = flow_run(parameters={"a": [1]})
+        deep = run.model_copy(deep=True)
+        assert deep == run
+        assert deep.parameters["a"] is not run.parameters["a"]
+
+    def test_reset_fields(self) -> None:
+        run = flow_run(created="2024-01-01T00:00:00Z", updated="2024-01-02T00:00:00Z")
+        reset = run.reset_fields()
+        assert (reset.created, reset.updated) == (None, None)
+        assert reset.id != run.id and reset.id.version == 7
+        assert reset == run
+
+    def test_state_model_copy_resets_timestamp(self) -> None:
+        old = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+        state = State(type=StateType.COMPLETED, timestamp=old)
+        assert state.model_copy().timestamp > old
+        assert state.model_copy(update={"timestamp": old}).timestamp == old
+
+    def test_state_fresh_copy(self) -> None:
+        state = State(type=StateType.COMPLETED, message="done")
+        fresh = state.fresh_copy()
+        assert fresh.id != state.id
+        assert fresh.created is not None and fresh.created == fresh.updated
+        assert fresh.message == "done"
+
+    @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
+    def test_pickle_round_trip(self, protocol: int) -> None:
+        run = flow_run(state={"type": "COMPLETED", "data": {"storage_key": "k"}}, labels={"a": 1})
+        again = pickle.loads(pickle.dumps(run, protocol=protocol))
+        assert again == run and again.id == run.id
+        assert again.model_dump(mode="json") == run.model_dump(mode="json")
+
+    def test_copy_and_deepcopy(self) -> None:
+        run = flow_run()
+        assert copy.copy(run) == run
+        assert copy.deepcopy(run) == run
+
+
+class TestDumping:
+    """model_dump and model_dump_json in both modes, with include/exclude/exclude_none."""
+
+    def test_python_mode_keeps_native_values(self) -> None:
+        data = flow_run(start_time="2024-01-02T03:04:05Z").model_dump()
+        assert data["flow_id"] == uuid.UUID(FLOW_ID)
+        assert data["start_time"] == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+        assert data["empirical_policy"]["pause_keys"] == set()
+
+    def test_json_mode(self) -> None:
+        data = flow_run(start_time="2024-01-02T03:04:05Z", total_run_time=1.5).model_dump(mode="json")
+        assert data["flow_id"] == FLOW_ID
+        assert data["start_time"] == "2024-01-02T03:04:05Z"
+        assert data["total_run_time"] == 1.5
+        assert data["empirical_policy"]["pause_keys"] == []
+
+    def test_exclude_nested_and_exclude_none(self) -> None:
+        state = State.model_validate({"type": "COMPLETED", "message": "m", "data": {"a": None}})
+        data = state.model_dump(mode="json", exclude={"id": True, "state_details": {"untrackable_result"}},
+                                exclude_none=True)
+        assert data == {
+            "type": "COMPLETED",
+            "name": "Completed",
+            "timestamp": data["timestamp"],
+            "message": "m",
+            "state_details": {"pause_reschedule": False},
+            "data": {"a": None},
+        }
+
+    def test_include(self) -> None:
+        assert flow_run().model_dump(mode="json", include={"name", "flow_id"}) == {"name": "calm-otter",
+                                                                                   "flow_id": FLOW_ID}
+
+    def test_dump_json_is_compact_and_parses_back(self) -> None:
+        run = flow_run(parameters={"ünï": "cødé"})
+        text = run.model_dump_json()
+        assert ", " not in text and "ünï" in text
+        assert FlowRun.model_validate_json(text) == run
+
+    def test_bad_mode(self) -> None:
+        with pytest.raises(ValueError, match="mode must be 'python' or 'json', got 'yaml'"):
+            flow_run().model_dump(mode="yaml")  # type: ignore[arg-type]
+
+
+class TestReading:
+    """model_validate_json and model_validate_list, and the cattrs entry points."""
+
+    def test_validate_json_accepts_bytes_and_str(self) -> None:
+        text = json.dumps({"flow_id": FLOW_ID, "name": "n"})
+        assert FlowRun.model_validate_json(text) == FlowRun.model_validate_json(text.encode())
+
+    def test_validate_json_reports_position(self) -> None:
+        with pytest.raises(lightschema.ValidationError) as info:
+            FlowRun.model_validate_json('{"flow_id": ')
+        assert str(info.value) == (
+            "1 validation error for FlowRun\n"
+            "  $: Invalid JSON: Expecting value at line 1 column 13 [type=json_invalid, input='{\"flow_id\": ']"
+        )
+
+    def test_validate_json_rejects_bad_utf8(self) -> None:
+        with pytest.raises(lightschema.ValidationError) as info:
+            FlowRun.model_validate_json(b'{"name": "\xff"}')
+        assert info.value.errors()[0]["msg"] == "Invalid JSON: invalid UTF-8 at byte 10"
+
+    def test_validate_list_paths_carry_the_index(self) -> None:
+        with pytest.raises(lightschema.ValidationError) as info:
+            FlowRun.model_validate_list([{"flow_id": FLOW_ID}, {"flow_id": FLOW_ID, "state": {"type": "X"}}])
+        assert [e["path"] for e in info.value.errors()] == ["$[1].state.type"]
+
+    def test_validate_list_needs_a_list(self) -> None:
+        with pytest.raises(lightschema.ValidationError) as info:
+            FlowRun.model_validate_list({"flow_id": FLOW_ID})
+        assert [(e["type"], e["loc"]) for e in info.value.errors()] == [("list_type", ())]
+
+    def test_structure_and_unstructure(self) -> None:
+        run = lightschema.structure({"flow_id": FLOW_ID, "name": "x"}, FlowRun)
+        assert lightschema.unstructure(run) == run.model_dump(mode="json")
+
+    def test_unknown_keys_are_ignored(self) -> None:
+        assert flow_run(brand_new_server_field=1) == flow_run()

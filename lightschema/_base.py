@@ -69,7 +69,7 @@ def model(maybe_cls: type[T] | None = None, *, hashable: bool = False) -> Any:
     """
 
     def wrap(cls: type[T]) -> type[T]:
-        return attrs.frozen(cls, kw_only=True, unsafe_hash=True if hashable else False, weakref_slot=False)
+        return attrs.frozen(cls, kw_only=True, unsafe_hash=bool(hashable), weakref_slot=False)
 
     return wrap if maybe_cls is None else wrap(maybe_cls)
 
@@ -193,13 +193,13 @@ class PrefectBaseModel:
 
     def reset_fields(self: M) -> M:
         """A copy with the reset fields (id, created, updated) back at their defaults."""
-        fields = attrs.fields_dict(type(self))
+        fields = attrs.fields_dict(_attrs_class(self))
         update: dict[str, Any] = {}
         for name in self._reset_fields:
-            default = fields[name].default
+            default: Any = fields[name].default
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                factory: Callable[..., Any] = default.factory  # type: ignore[attr-defined]
-                update[name] = factory(self) if default.takes_self else factory()  # type: ignore[attr-defined]
+                factory: Callable[..., Any] = default.factory
+                update[name] = factory(self) if default.takes_self else factory()
             else:
                 update[name] = default
         return _evolve(self, update)
@@ -212,11 +212,16 @@ class PrefectBaseModel:
 
 def _evolve(obj: M, update: Mapping[str, Any]) -> M:
     """``attrs.evolve`` that also carries the unknown keys a model keeps (``model_extra``)."""
-    new = attrs.evolve(obj, **update)
+    new: M = attrs.evolve(obj, **update)  # type: ignore[misc]
     extra = getattr(obj, "model_extra", None)
     if extra:
         object.__setattr__(new, "model_extra", dict(extra))
     return new
+
+
+def _attrs_class(obj: Any) -> Any:
+    """The class of a model instance, typed loosely: mypy cannot see that ``@model`` makes attrs classes."""
+    return type(obj)
 
 
 def _field_names(cls: type) -> set[str]:

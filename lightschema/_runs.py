@@ -17,8 +17,8 @@ from lightschema._base import (
     now_utc,
     uuid7,
 )
-from lightschema._fields import constrained, optional, value_error
 from lightschema._enums import TERMINAL_STATES, RunType, StateType
+from lightschema._fields import constrained, optional, value_error
 from lightschema._names import generate_slug
 from lightschema.converter import OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema.errors import InvalidValue
@@ -49,19 +49,19 @@ REFERENCE_PREFECT_VERSION = "3.9.1"
 MAX_RETRY_DELAYS = 50
 
 # Labels hold JSON scalars only; the reference tries bool, int, float, str in turn.
-KeyValueLabels = dict[str, Union[bool, int, float, str]]
+KeyValueLabels = dict[str, bool | int | float | str]
 
 
 def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float | str]:
     """Labels: None reads as empty; each value must be a bool, number or string."""
     if value is None:
         return {}
-    return _structure_label_dict(value)
+    return _structure_label_dict(value, None)  # type: ignore[no-any-return]
 
 
 def _label_value(value: Any, _: Any = None) -> bool | int | float | str:
     if value.__class__ in (bool, int, float, str):
-        return value  # type: ignore[no-any-return]
+        return value
     raise InvalidValue("label_type", "Input should be a valid boolean, integer, number or string", value)
 
 
@@ -197,7 +197,7 @@ def _structure_state_data(value: Any, _: Any = None) -> Any:
         except ValidationError as exc:
             raise ValidationError(
                 "State.data",
-                [{**e, "loc": ("ResultRecordMetadata", *e["loc"])} for e in exc.errors()],  # type: ignore[typeddict-item]
+                [{**e, "loc": ("ResultRecordMetadata", *e["loc"])} for e in exc.errors()],
             ) from None
     return _hooks.structure_any(value)
 
@@ -217,7 +217,7 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         if self.name is None and self.type:
             object.__setattr__(self, "name", " ".join(w.capitalize() for w in self.type.value.split("_")))
         if self.type == StateType.SCHEDULED and not self.state_details.scheduled_time:
-            details = attrs.evolve(self.state_details, scheduled_time=now_utc())
+            details = attrs.evolve(self.state_details, scheduled_time=now_utc())  # type: ignore[misc]
             object.__setattr__(self, "state_details", details)
         if isinstance(self.data, dict) and self.data.get("type") == "unpersisted":
             object.__setattr__(self, "data", None)
@@ -456,7 +456,7 @@ class Constant(RunInput):
     type: str
 
 
-TaskInput = Union[TaskRunResult, FlowRunResult, Parameter, Constant]
+TaskInput = TaskRunResult | FlowRunResult | Parameter | Constant
 
 
 @model

@@ -125,7 +125,7 @@ def _hook(tp: Any, c: Converter) -> _hooks.Hook:
     scalar = _SCALAR_HOOKS.get(tp)
     if scalar is not None:
         return scalar
-    return c.get_structure_hook(tp)  # type: ignore[no-any-return]
+    return c.get_structure_hook(tp)
 
 
 
@@ -263,7 +263,7 @@ def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
     known = _JSON_HOOKS.get(tp)
     if known is not None:
         return known
-    return c.get_unstructure_hook(tp)  # type: ignore[no-any-return]
+    return c.get_unstructure_hook(tp)
 
 
 def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
@@ -277,7 +277,7 @@ def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     key, val = typing.get_args(tp) or (Any, Any)
     inner = _json_hook(val, c)
-    if val is Any or inner is None and key is not str:
+    if val is Any or (inner is None and key is not str):
         return _hooks.any_to_json
     if inner is None:
         return dict
@@ -303,7 +303,7 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
                 overrides[a.name] = override(unstruct_hook=hook)
         generated = make_dict_unstructure_fn(target, c, **overrides)  # type: ignore[arg-type]
     if cls._extra != "allow":
-        return generated  # type: ignore[no-any-return]
+        return generated
 
     def unstructure_with_extra(obj: Any) -> dict[str, Any]:
         data: dict[str, Any] = generated(obj)
@@ -317,14 +317,14 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 
 @functools.cache
-def _python_fields(cls: type) -> tuple[str, ...]:
+def _python_fields(cls: Any) -> tuple[str, ...]:
     return tuple(a.name for a in attrs.fields(cls) if not _omitted(a))
 
 
 def unstructure_python(obj: Any) -> Any:
     """A model as nested dicts holding native values (datetimes, UUIDs, enums)."""
     if isinstance(obj, PrefectBaseModel):
-        data = {name: unstructure_python(getattr(obj, name)) for name in _python_fields(type(obj))}
+        data = {name: unstructure_python(getattr(obj, name)) for name in _python_fields(obj.__class__)}
         extra = getattr(obj, "model_extra", None)
         if extra:
             data.update({k: unstructure_python(v) for k, v in extra.items()})

@@ -14,7 +14,7 @@ Exception tree::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, Union
+from typing import Any, TypedDict
 
 from cattrs.errors import (
     AttributeValidationNote,
@@ -26,7 +26,7 @@ from cattrs.errors import (
 
 __all__ = ["ErrorDetails", "Loc", "ValidationError", "format_path"]
 
-Loc = tuple[Union[str, int], ...]
+Loc = tuple[str | int, ...]
 _REPR_LIMIT = 80
 
 
@@ -81,10 +81,7 @@ class ValidationError(ValueError):
 
     def errors(self) -> list[ErrorDetails]:
         """The failing fields, in input order, as a fresh list of dicts."""
-        return [
-            {**e, "loc": tuple(e["loc"])}  # type: ignore[typeddict-item]
-            for e in self._errors
-        ]
+        return [detail(e["type"], tuple(e["loc"]), e["msg"], e["input"]) for e in self._errors]
 
     def error_count(self) -> int:
         """How many fields failed."""
@@ -130,21 +127,21 @@ def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
             if name is None:
                 out.extend(flatten(sub, loc, source))
             elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
-                out.append(detail("missing", loc + (name,), "Field required", source))
+                out.append(detail("missing", (*loc, name), "Field required", source))
             else:
                 inner = source.get(name) if isinstance(source, dict) else None
-                out.extend(flatten(sub, loc + (name,), inner))
+                out.extend(flatten(sub, (*loc, name), inner))
         return out
     if isinstance(exc, IterableValidationError):
         out = []
         for sub in exc.exceptions:
             index = _note_index(sub)
-            out.extend(flatten(sub, loc if index is None else loc + (index,), None))
+            out.extend(flatten(sub, loc if index is None else (*loc, index), None))
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = source if isinstance(source, dict) else {}
         return [
-            detail("extra_forbidden", loc + (key,), "Extra inputs are not permitted", extra.get(key))
+            detail("extra_forbidden", (*loc, key), "Extra inputs are not permitted", extra.get(key))
             for key in sorted(exc.extra_fields, key=str)
         ]
     if isinstance(exc, RecursionError):

@@ -207,7 +207,7 @@ class PrefectBaseModel:
     @classmethod
     def model_fields(cls) -> tuple[str, ...]:
         """The field names, in wire order."""
-        return tuple(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
+        return tuple(a.name for a in attrs.fields(cls) if a.init)  # type: ignore[arg-type]
 
 
 def _evolve(obj: M, update: Mapping[str, Any]) -> M:

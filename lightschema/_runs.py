@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 from uuid import UUID
 
 import attrs
@@ -22,6 +22,9 @@ from lightschema._fields import constrained, optional, value_error
 from lightschema._names import generate_slug
 from lightschema.converter import OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from lightschema._results import StoragePath, StorageReader
 
 __all__ = [
     "Constant",
@@ -264,10 +267,26 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         return self.model_copy(update={**update, **kwargs.pop("update", {})}, **kwargs)
 
     @overload
-    def result(self, raise_on_failure: Literal[True] = ..., retry_result_failure: bool = ...) -> R: ...
+    def result(
+        self,
+        raise_on_failure: Literal[True] = ...,
+        retry_result_failure: bool = ...,
+        *,
+        allow_pickle: bool = ...,
+        local_storage_path: StoragePath | None = ...,
+        storage_reader: StorageReader | None = ...,
+    ) -> R: ...
 
     @overload
-    def result(self, raise_on_failure: bool = ..., retry_result_failure: bool = ...) -> R | Exception: ...
+    def result(
+        self,
+        raise_on_failure: bool = ...,
+        retry_result_failure: bool = ...,
+        *,
+        allow_pickle: bool = ...,
+        local_storage_path: StoragePath | None = ...,
+        storage_reader: StorageReader | None = ...,
+    ) -> R | Exception: ...
 
     def result(
         self,
@@ -275,11 +294,25 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = True,
         *,
         allow_pickle: bool = False,
+        local_storage_path: StoragePath | None = None,
+        storage_reader: StorageReader | None = None,
     ) -> R | Exception:
-        """The run's result, read from this state; see ``lightschema.results``."""
+        """The run's result, read from this state as the reference reads it.
+
+        Pickled results load only with ``allow_pickle=True``; results in a storage
+        block need a ``storage_reader(storage_key, storage_block_id) -> bytes``.
+        """
         from lightschema._results import get_state_result
 
-        return get_state_result(self, raise_on_failure=raise_on_failure, allow_pickle=allow_pickle)  # type: ignore[no-any-return]
+        result: R | Exception = get_state_result(
+            self,
+            raise_on_failure,
+            retry_result_failure,
+            allow_pickle=allow_pickle,
+            local_storage_path=local_storage_path,
+            storage_reader=storage_reader,
+        )
+        return result
 
     async def aresult(
         self,
@@ -287,9 +320,21 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = True,
         *,
         allow_pickle: bool = False,
+        local_storage_path: StoragePath | None = None,
+        storage_reader: StorageReader | None = None,
     ) -> R | Exception:
-        """``result()`` for async code; reading local storage does not block long."""
-        return self.result(raise_on_failure, retry_result_failure, allow_pickle=allow_pickle)
+        """``result()`` for async code: waits between read attempts without blocking."""
+        from lightschema._results import aget_state_result
+
+        result: R | Exception = await aget_state_result(
+            self,
+            raise_on_failure,
+            retry_result_failure,
+            allow_pickle=allow_pickle,
+            local_storage_path=local_storage_path,
+            storage_reader=storage_reader,
+        )
+        return result
 
     def __repr__(self) -> str:
         shown = {"message": repr(self.message), "type": str(self.type.value), "result": repr(self.data)}

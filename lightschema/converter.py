@@ -191,7 +191,7 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
             **overrides,  # type: ignore[arg-type]
         )
     before = getattr(cls, "_before_validate", None)
-    known = frozenset(a.name for a in attrs.fields(cls))
+    known = frozenset(a.name for a in attrs.fields(cls) if a.init)
     keep_extra = cls._extra == "allow"
     title = cls.__name__
     not_a_dict = f"Input should be a valid dictionary or instance of {title}"
@@ -316,9 +316,14 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 # -- unstructuring (python mode) -----------------------------------------------------
 
 
-@functools.cache
+_PYTHON_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _python_fields(cls: Any) -> tuple[str, ...]:
-    return tuple(a.name for a in attrs.fields(cls) if not _omitted(a))
+    names = _PYTHON_FIELDS.get(cls)
+    if names is None:
+        names = _PYTHON_FIELDS[cls] = tuple(a.name for a in attrs.fields(cls) if not _omitted(a))
+    return names
 
 
 def unstructure_python(obj: Any) -> Any:

@@ -17,8 +17,6 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from dateutil import parser as _dateutil_parser
-
 from lightschema.errors import InvalidValue, Loc, ValidationError, detail, flatten
 
 Hook = Callable[[Any, Any], Any]
@@ -47,7 +45,9 @@ def structure_str(value: Any, _: Any = None) -> str:
     raise InvalidValue("string_type", "Input should be a valid string", value)
 
 
-_INT_TEXT = re.compile(r"\s*[+-]?\d+(?:_\d+)*(?:\.0*)?\s*\Z")
+_INT_TEXT = re.compile(r"\s*[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?\s*\Z")
+_I64 = 2**63
+_INT_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
 
 
 def structure_int(value: Any, _: Any = None) -> int:
@@ -60,6 +60,8 @@ def structure_int(value: Any, _: Any = None) -> int:
     if cls is float:
         if not math.isfinite(value):
             raise InvalidValue("finite_number", "Input should be a finite number", value)
+        if abs(value) >= _I64:
+            raise InvalidValue("int_parsing_size", _INT_TOO_BIG, value)
         if value != int(value):
             raise InvalidValue("int_from_float", "Input should be a valid integer, got a number with a fractional part", value)
         return int(value)
@@ -67,6 +69,8 @@ def structure_int(value: Any, _: Any = None) -> int:
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
         if len(text) <= 4300 and _INT_TEXT.match(text):
             return int(text.strip().split(".")[0].replace("_", ""))
+        if len(text) > 4300 and _INT_TEXT.match(text):
+            raise InvalidValue("int_parsing_size", _INT_TOO_BIG, value)
         raise InvalidValue("int_parsing", "Input should be a valid integer, unable to parse string as an integer", value)
     if isinstance(value, int):
         return int(value)
@@ -86,7 +90,7 @@ def structure_float(value: Any, _: Any = None) -> float:
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
         try:
-            return float(text.strip()) if len(text) <= 4300 else float("x")
+            return float(text.strip()) if len(text) <= 4300 and text.isascii() else float("x")
         except ValueError:
             raise InvalidValue("float_parsing", "Input should be a valid number, unable to parse string as a number", value) from None
     if isinstance(value, (int, float)):
@@ -103,7 +107,7 @@ def structure_bool(value: Any, _: Any = None) -> bool:
     if value is True or value is False:
         return value  # type: ignore[no-any-return]
     if isinstance(value, str):
-        word = value.strip().lower()
+        word = value.lower()
         if word in _TRUE:
             return True
         if word in _FALSE:
@@ -114,7 +118,9 @@ def structure_bool(value: Any, _: Any = None) -> bool:
             return True
         if value == 0:
             return False
-        kind = "bool_parsing" if isinstance(value, int) else "bool_type"
+        # pydantic reads machine-sized integers (and whole floats in range) as "not 0 or 1"
+        in_range = -_I64 <= value < _I64 and (isinstance(value, int) or value == int(value))
+        kind = "bool_parsing" if in_range else "bool_type"
         msg = "Input should be a valid boolean, unable to interpret input" if kind == "bool_parsing" else "Input should be a valid boolean"
         raise InvalidValue(kind, msg, value)
     raise InvalidValue("bool_type", "Input should be a valid boolean", value)
@@ -149,117 +155,407 @@ def _hyphens_consistent(text: str) -> bool:
 
 
 # -- datetime ----------------------------------------------------------------------
+#
+# Two layers, as in the reference. ``datetime.datetime`` fields follow pydantic's
+# own parser: RFC 3339-style text, a bare ``YYYY-MM-DD`` date, or a unix timestamp
+# (as a number or as numeric text; milliseconds past 2e10). Prefect's ``DateTime``
+# fields try that first and, for text it rejects, fall back to pendulum's strict
+# parser (ISO 8601 week/ordinal/basic forms, ``now``, ``YYYY/MM/DD``, times of day).
 
-_ISO_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?\Z"
-)
-_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?\Z", re.ASCII)
+_TIMESTAMP_TEXT = re.compile(r"[+-]?(?:\d+|(?=\.?\d)\d*\.\d*(?:[eE][+-]?\d+)?)\Z", re.ASCII)
+_I64_MAX = 2**63 - 1
+_MIN_UNIX = -62_167_219_200  # 0000-01-01T00:00:00
+_MAX_UNIX = 253_402_300_799  # 9999-12-31T23:59:59
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_TOO_LATE = "dates after 9999 are not supported as unix timestamps"
+_TOO_EARLY = "dates before 0000 are not supported as unix timestamps"
 
 
-def _parse_iso(text: str) -> _dt.datetime | None:
-    """Parse the RFC 3339-like grammar pydantic accepts; None if it does not match."""
-    m = _ISO_DATETIME.match(text)
-    if m is None:
-        return None
+class _BadDate(ValueError):
+    """pydantic's reason for rejecting a datetime, and the error kind it reports it under."""
+
+    def __init__(self, reason: str, kind: str = "datetime_from_date_parsing") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _check_date(year: int, month: int, day: int) -> None:
+    if not 1 <= month <= 12:
+        raise _BadDate("month value is outside expected range of 1-12")
+    limit = 28 if month == 2 and not _is_leap(year) else _DAYS_IN_MONTH[month]
+    if not 1 <= day <= limit:
+        raise _BadDate("day value is outside expected range")
+    if year == 0:
+        raise _BadDate("year 0 is out of range", "datetime_parsing")
+
+
+def _date_problem(text: str) -> str | None:
+    """Why ``text`` does not start with a ``YYYY-MM-DD`` date, in pydantic's words; None if it does."""
+    if len(text) < 10 and len(text.encode()) < 10:  # pydantic counts UTF-8 bytes
+        return "input is too short"
+    checks = ((0, 4, "invalid character in year"), (4, 5, "-"), (5, 7, "invalid character in month"),
+              (7, 8, "-"), (8, 10, "invalid character in day"))
+    for start, end, what in checks:
+        part = text[start:end]
+        if what == "-":
+            if part != "-":
+                return "invalid date separator, expected `-`"
+        elif not (part.isascii() and part.isdigit()):
+            return what
+    try:
+        # year 0 is leap like 2000; its own error comes later, when the value is built
+        _check_date(int(text[:4]) or 2000, int(text[5:7]), int(text[8:10]))
+    except _BadDate as exc:
+        return exc.reason
+    return None
+
+
+def _unix_parts(value: int | float) -> tuple[int, int]:
+    """Whole seconds and microseconds of a unix timestamp, milliseconds past 2e10."""
+    if isinstance(value, int):
+        if abs(value) > _MS_THRESHOLD:
+            seconds, millis = divmod(value, 1000)
+            return seconds, millis * 1000
+        return value, 0
+    if math.isnan(value):
+        raise _BadDate("NaN values not permitted", "datetime_parsing")
+    if math.isinf(value):
+        raise _BadDate(_TOO_LATE if value > 0 else _TOO_EARLY, "datetime_parsing")
+    if abs(value) > _MS_THRESHOLD:
+        return math.floor(value / 1000), round(value % 1000 * 1000)
+    seconds = math.floor(value)
+    return seconds, round((value - seconds) * 1_000_000)
+
+
+def _from_unix(value: int | float, kind: str = "datetime_parsing") -> _dt.datetime:
+    if isinstance(value, int) and not -_I64_MAX <= value <= _I64_MAX:
+        raise _BadDate(_TOO_LATE if value > 0 else _TOO_EARLY, kind)
+    seconds, micros = _unix_parts(value)
+    if seconds < _MIN_UNIX:
+        raise _BadDate(_TOO_EARLY, kind)
+    if seconds > _MAX_UNIX:
+        raise _BadDate(_TOO_LATE, kind)
+    if seconds < _MIN_UNIX + 86400 * 366:
+        raise _BadDate("year 0 is out of range", "datetime_parsing")
+    return _EPOCH + _dt.timedelta(seconds=seconds, microseconds=micros)
+
+
+def _rfc3339(m: re.Match[str]) -> _dt.datetime:
     year, month, day, hour, minute, second, frac, zulu, sign, off_h, off_m = m.groups()
+    y, mo, d, h, mi = int(year), int(month), int(day), int(hour), int(minute)
+    _check_date(y, mo, d)
+    if h > 23 or mi > 59 or (second is not None and int(second) > 59):
+        raise _BadDate("time out of range")
     tz: _dt.tzinfo | None = None
     if zulu:
         tz = UTC
     elif sign:
-        offset = _dt.timedelta(hours=int(off_h), minutes=int(off_m))
-        if offset >= _dt.timedelta(days=1):
-            raise ValueError("offset out of range")
-        tz = _dt.timezone(-offset if sign == "-" else offset) if offset else UTC
-    micro = int((frac + "000000")[:6]) if frac else 0
-    return _dt.datetime(
-        int(year), int(month), int(day),
-        int(hour or 0), int(minute or 0), int(second or 0), micro, tz,
-    )
+        oh, om = int(off_h), int(off_m)
+        if oh > 23 or om > 59:
+            raise _BadDate("offset out of range")
+        minutes = oh * 60 + om
+        tz = _dt.timezone(_dt.timedelta(minutes=-minutes if sign != "+" else minutes)) if minutes else UTC
+    micro = int(frac[:6].ljust(6, "0")) if frac else 0
+    return _dt.datetime(y, mo, d, h, mi, int(second or 0), micro, tz)
 
 
-def _from_unix(value: float) -> _dt.datetime:
-    if not math.isfinite(value):
-        raise ValueError("not finite")
-    seconds = value / 1000 if abs(value) > _MS_THRESHOLD else value
-    return _dt.datetime(1970, 1, 1, tzinfo=UTC) + _dt.timedelta(seconds=seconds)
+def _timestamp_text(text: str) -> _dt.datetime | None:
+    """Numeric text as pydantic reads it: integer seconds/ms, or a decimal (maybe with exponent)."""
+    if len(text) > 64 or not _TIMESTAMP_TEXT.match(text):
+        return None
+    if "." not in text:
+        number = int(text)
+        if abs(number) > _I64_MAX:
+            return None
+        return _from_unix(number)
+    whole = text.lstrip("+-").split(".")[0]
+    if whole and int(whole) > _I64_MAX:
+        return None
+    value = float(text)
+    return _from_unix(value) if math.isfinite(value) else None
 
 
-def _strict_datetime(value: Any) -> _dt.datetime | None:
-    """pydantic's own datetime rules; None where they reject the input."""
+def _pydantic_datetime(value: Any) -> _dt.datetime:
+    """A ``datetime`` field's rules; raises _BadDate with pydantic's kind and reason."""
     if isinstance(value, _dt.datetime):
         return value
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day)
-    try:
-        if isinstance(value, str):
-            parsed = _parse_iso(value)
-            if parsed is not None:
-                return parsed
-            if len(value) < 32 and _NUMBER_TEXT.match(value):
-                return _from_unix(float(value))
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _from_unix(value)
-    except (ValueError, OverflowError):
-        return None
-    return None
+    if isinstance(value, (bytes, bytearray)) and value.__class__ is bytes:
+        try:
+            value = value.decode()
+        except UnicodeDecodeError:
+            raise _BadDate("invalid datetime", "datetime_type") from None
+    if isinstance(value, str):
+        text = str.__str__(value)
+        m = _RFC3339.match(text)
+        if m is not None:
+            try:
+                return _rfc3339(m)
+            except _BadDate as exc:
+                if exc.kind == "datetime_parsing":
+                    raise
+        try:
+            stamp = _timestamp_text(text)
+        except _BadDate:
+            stamp = None
+        if stamp is not None:
+            return stamp
+        if len(text) == 10 and _date_problem(text) is None:
+            _check_date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+            return _dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        raise _BadDate(_int_date_reason(text))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _from_unix(value)
+    raise _BadDate("", "datetime_type")
+
+
+def _int_date_reason(text: str) -> str:
+    """The reason for text that is no date: an out-of-range integer says so, the rest say why not a date."""
+    if text.isascii() and re.fullmatch(r"[+-]?[0-9]+", text) and abs(int(text)) <= _I64_MAX:
+        try:
+            _from_unix(int(text), "datetime_from_date_parsing")
+        except _BadDate as exc:
+            return exc.reason
+    return _date_problem(text) or "unexpected extra characters at the end of the input"
+
+
+_DATETIME_MESSAGES = {
+    "datetime_type": "Input should be a valid datetime",
+    "datetime_parsing": "Input should be a valid datetime, {}",
+    "datetime_from_date_parsing": "Input should be a valid datetime or date, {}",
+}
 
 
 def structure_naive_datetime(value: Any, _: Any = None) -> _dt.datetime:
-    """A plain ``datetime`` field: ISO 8601 text or a unix timestamp; naive stays naive."""
+    """A plain ``datetime`` field: ISO 8601 text, a date, or a unix timestamp; naive stays naive."""
     if value.__class__ is str:
-        try:
-            parsed = _parse_iso(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return parsed
-    result = _strict_datetime(value)
-    if result is None:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            raise InvalidValue("datetime_from_date_parsing", "Input should be a valid datetime or date, invalid datetime format", value)
-        raise InvalidValue("datetime_type", "Input should be a valid datetime", value)
-    return result
+        m = _RFC3339.match(value)
+        if m is not None:
+            try:
+                return _rfc3339(m)
+            except _BadDate:
+                pass
+    try:
+        return _pydantic_datetime(value)
+    except _BadDate as exc:
+        raise InvalidValue(exc.kind, _DATETIME_MESSAGES[exc.kind].format(exc.reason), value) from None
 
 
 def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
     """A Prefect ``DateTime`` field: always timezone-aware, naive read as UTC.
 
-    Like the reference, text that is not ISO 8601 is still tried as a looser date
-    (``now``, week dates, basic format, the formats dateutil understands).
+    Text pydantic rejects gets a second chance through a port of pendulum's strict
+    parser, whose failures are reported as ``value_error`` like the reference does.
     """
     if value.__class__ is str:
-        try:
-            parsed = _parse_iso(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    result = _strict_datetime(value)
-    if result is None and isinstance(value, str):
-        result = _loose_datetime(value)
-        if result is None:
-            raise InvalidValue("value_error", f"Value error, Unable to parse string [{value}]", value)
-    if result is None:
-        raise InvalidValue("value_error", "value is not a valid datetime", value)
+        m = _RFC3339.match(value)
+        if m is not None:
+            try:
+                parsed = _rfc3339(m)
+                return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            except _BadDate:
+                pass
+    try:
+        result = _pydantic_datetime(value)
+    except _BadDate:
+        if not isinstance(value, str):
+            raise InvalidValue("value_error", "value is not a valid datetime", value) from None
+        result = _pendulum_parse(str.__str__(value))
     return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
 
 
-def _loose_datetime(text: str) -> _dt.datetime | None:
-    if text.lower() == "now":
+# pendulum's strict parser, for the text pydantic turned down -------------------------
+
+_PENDULUM_DURATION = re.compile(
+    r"P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])*)?\Z", re.ASCII)
+_PENDULUM_TZ = re.compile(r"(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)\Z", re.ASCII)
+_PENDULUM_COMMON = re.compile(
+    r"(?:(\d{4})(?:[/:]?(\d{2})[/:]?(\d{2}))?)?"
+    r"(?:( ?)(\d{1,2}):(\d{1,2})?(?::(\d{1,2}))?(?:[.|,](\d{1,9}))?)?\Z", re.ASCII)
+_NOT_A = "Value error, value is not a valid datetime it is a <class 'pendulum.{}'>"
+
+
+class _NoMatch(ValueError):
+    """The text does not fit this grammar; the next one is tried."""
+
+
+def _digits(text: str, pos: int, count: int) -> int:
+    part = text[pos : pos + count]
+    if len(part) != count or not (part.isascii() and part.isdigit()):
+        raise _NoMatch(text)
+    return int(part)
+
+
+def _iso_week_date(year: int, week: int, weekday: int) -> _dt.date:
+    long_year = _dt.date(year, 12, 28).isocalendar()[1] == 53
+    if week > (53 if long_year else 52) or not 1 <= weekday <= 7:
+        raise _NoMatch("week")
+    monday = _dt.date.fromisocalendar(year, 1, 1)
+    return monday + _dt.timedelta(days=(week - 1) * 7 + weekday - 1)
+
+
+def _iso_date(text: str) -> tuple[_dt.date, int, bool]:
+    """An ISO 8601 calendar, ordinal or week date at the start of ``text``: (date, end, extended)."""
+    year = _digits(text, 0, 4)
+    if year == 0:
+        raise _NoMatch(text)
+    rest = text[4:]
+    extended = rest.startswith("-")
+    pos = 5 if extended else 4
+    if text[pos : pos + 1] == "W":
+        week = _digits(text, pos + 1, 2)
+        pos += 3
+        weekday = 1
+        if extended and text[pos : pos + 1] == "-":
+            weekday, pos = _digits(text, pos + 1, 1), pos + 2
+        elif not extended and text[pos : pos + 1].isdigit():
+            weekday, pos = _digits(text, pos, 1), pos + 1
+        return _iso_week_date(year, week, weekday), pos, extended
+    run = len(text[pos:]) - len(text[pos:].lstrip("0123456789"))
+    if extended and run == 2:
+        month = _digits(text, pos, 2)
+        day, pos = 1, pos + 2
+        if text[pos : pos + 1] == "-":
+            day, pos = _digits(text, pos + 1, 2), pos + 3
+        return _dt.date(year, month, day), pos, True
+    if run == 3:
+        ordinal = _digits(text, pos, 3)
+        if not 1 <= ordinal <= (366 if _is_leap(year) else 365):
+            raise _NoMatch(text)
+        return _dt.date(year, 1, 1) + _dt.timedelta(days=ordinal - 1), pos + 3, extended
+    if not extended and run == 4:
+        return _dt.date(year, _digits(text, pos, 2), _digits(text, pos + 2, 2)), pos + 4, False
+    raise _NoMatch(text)
+
+
+def _iso_time(text: str, pos: int, extended: bool | None, *, bare: bool = False) -> _dt.time:
+    """An ISO 8601 time of day from ``pos`` to the end: hh[:mm[:ss[.f]]] and an offset."""
+    hour = _digits(text, pos, 2)
+    pos += 2
+    minute = second = micro = 0
+    if extended is None:
+        extended = text[pos : pos + 1] == ":"
+    sep = ":" if extended else ""
+    if text[pos : pos + len(sep) + 1][len(sep) :].isdigit() and text[pos : pos + len(sep)] == sep:
+        minute = _digits(text, pos + len(sep), 2)
+        pos += len(sep) + 2
+        if text[pos : pos + len(sep) + 1][len(sep) :].isdigit() and text[pos : pos + len(sep)] == sep:
+            if bare and extended:
+                raise _NoMatch(text)  # pendulum: a bare "T" time with seconds must be basic format
+            second = _digits(text, pos + len(sep), 2)
+            pos += len(sep) + 2
+            if text[pos : pos + 1] in (".", ","):
+                frac = text[pos + 1 :]
+                frac = frac[: len(frac) - len(frac.lstrip("0123456789"))]
+                if not frac:
+                    raise _NoMatch(text)
+                micro = int(frac[:6].ljust(6, "0"))
+                pos += 1 + len(frac)
+    tz: _dt.tzinfo | None = None
+    if pos < len(text):
+        m = _PENDULUM_TZ.match(text, pos)
+        if m is None:
+            raise _NoMatch(text)
+        zulu, sign, off_h, off_m = m.groups()
+        if zulu:
+            tz = UTC
+        else:
+            minutes = int(off_h) * 60 + int(off_m or 0)
+            if minutes >= 24 * 60:
+                raise _NoMatch(text)  # pendulum allows exactly +24:00; stdlib cannot hold it
+            tz = _dt.timezone(_dt.timedelta(minutes=minutes if sign == "+" else -minutes))
+    return _dt.time(hour, minute, second, micro, tzinfo=tz)
+
+
+def _pendulum_iso(text: str) -> _dt.datetime | _dt.date | _dt.time | str:
+    """pendulum's ISO 8601 reader: a datetime, date, time of day, or ``"duration"``."""
+    if text.startswith("P"):
+        if len(text) > 1 and _PENDULUM_DURATION.match(text):
+            return "duration.Duration"
+        raise _NoMatch(text)
+    if text.startswith("T"):
+        return _iso_time(text, 1, None, bare=True)
+    if text[2:3] == ":":
+        return _iso_time(text, 0, True)
+    date, pos, extended = _iso_date(text)
+    if pos == len(text):
+        return date
+    if text[pos] not in "T ":
+        raise _NoMatch(text)
+    clock = _iso_time(text, pos + 1, extended)
+    return _dt.datetime.combine(date, clock.replace(tzinfo=None), clock.tzinfo)
+
+
+def _pendulum_common(text: str) -> _dt.datetime | _dt.date | _dt.time:
+    """pendulum's last resort: ``YYYY[/:]MM[/:]DD`` dates and ``H:M[:S]`` times."""
+    m = _PENDULUM_COMMON.match(text)
+    if m is None or not (m.group(1) or m.group(5)):
+        raise _NoMatch(text)
+    year, month, day, _sep, hour, minute, second, frac = m.groups()
+    try:
+        if hour is None:
+            return _dt.date(int(year), int(month or 1), int(day or 1))
+        if minute is None:
+            raise InvalidValue("value_error", "value is not a valid datetime", text)
+        micro = int(frac[:6].ljust(6, "0")) if frac else 0
+        parts = (int(hour), int(minute), int(second or 0), micro)
+        if year is None:
+            return _dt.time(*parts)
+        return _dt.datetime(int(year), int(month or 1), int(day or 1), *parts)
+    except ValueError as exc:
+        if isinstance(exc, InvalidValue):
+            raise
+        raise InvalidValue("value_error", f"Value error, {exc}", text) from None
+
+
+def _pendulum_parse(text: str) -> _dt.datetime:
+    """Text through pendulum's strict parser, as the reference's fallback; value_error if it fails."""
+    if text == "now":
         return _dt.datetime.now(UTC)
-    if not text or text != text.strip():
-        return None
+    parsed: _dt.datetime | _dt.date | _dt.time | str
     try:
-        return _dt.datetime.fromisoformat(text)
+        parsed = _pendulum_iso(text)
     except ValueError:
-        pass
+        try:
+            parsed = _pendulum_interval(text)
+        except _NoMatch:
+            try:
+                parsed = _pendulum_common(text)
+            except _NoMatch:
+                raise InvalidValue("value_error", f"Value error, Unable to parse string [{text}]", text) from None
+    if isinstance(parsed, str):
+        raise InvalidValue("value_error", _NOT_A.format(parsed), text)
+    if isinstance(parsed, _dt.datetime):
+        return parsed
+    if isinstance(parsed, _dt.date):
+        return _dt.datetime(parsed.year, parsed.month, parsed.day)
+    today = _dt.datetime.now()
+    return _dt.datetime(today.year, today.month, today.day, parsed.hour, parsed.minute, parsed.second, parsed.microsecond)
+
+
+def _pendulum_interval(text: str) -> str:
+    """``start/end``, ``start/duration`` or ``duration/end``: an interval, never a datetime."""
+    parts = text.split("/")
+    if len(parts) != 2 or not all(parts):
+        raise _NoMatch(text)
     try:
-        return _dateutil_parser.parse(text, default=_dt.datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
-    except (ValueError, OverflowError, _dateutil_parser.ParserError):
-        return None
+        kinds = [_pendulum_iso(p) for p in parts]
+    except ValueError:
+        raise _NoMatch(text) from None
+    durations = [k for k in kinds if isinstance(k, str)]
+    if durations and not any(isinstance(k, _dt.datetime) for k in kinds):
+        raise InvalidValue("value_error", "value is not a valid datetime", text)
+    return "interval.Interval"
 
 
 # -- timedelta ---------------------------------------------------------------------
@@ -267,11 +563,9 @@ def _loose_datetime(text: str) -> _dt.datetime | None:
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _ISO_DURATION = re.compile(
     rf"([+-])?P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z"
-)
+    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z", re.ASCII)
 _CLOCK_DURATION = re.compile(
-    r"([+-])?(?:(\d+) ?(?:d|days?),? ?)?(?:(\d+):(\d{2}):(\d{2}(?:\.\d+)?))?\Z"
-)
+    r"([+-])?(?:(\d+) ?(?:d|days?),? ?)?(?:(\d+):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?)?\Z", re.ASCII)
 _ISO_UNITS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 
 
@@ -279,16 +573,16 @@ def _duration_seconds(text: str) -> float | None:
     m = _ISO_DURATION.match(text)
     if m is not None:
         sign, *parts = m.groups()
-        if not any(parts) or text.endswith("T"):
+        if not any(parts):
             return None
         total = sum(float(p.replace(",", ".")) * unit for p, unit in zip(parts, _ISO_UNITS) if p)
         return -total if sign == "-" else total
     m = _CLOCK_DURATION.match(text)
     if m is not None and (m.group(2) or m.group(3)):
         sign, days, hours, minutes, seconds = m.groups()
-        if minutes is not None and int(minutes) >= 60:
+        if minutes is not None and int(minutes) >= 60 or seconds is not None and float(seconds.replace(",", ".")) >= 60:
             return None
-        total = int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+        total = int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + float((seconds or "0").replace(",", "."))
         return -total if sign == "-" else total
     return None
 
@@ -299,6 +593,8 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
         return value
     seconds: float | None
     if isinstance(value, (int, float)):
+        if value != value:
+            raise InvalidValue("time_delta_parsing", "Input should be a valid timedelta, NaN values not permitted", value)
         seconds = float(value) if not isinstance(value, int) or abs(value) < 10**17 else math.inf
     elif isinstance(value, str):
         seconds = _duration_seconds(value) if len(value) < 256 else None

@@ -21,6 +21,7 @@ from uuid import UUID
 
 import attrs
 from cattrs import Converter
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from lightschema import _hooks
@@ -229,13 +230,9 @@ def _optional_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
     inner_tp = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union
     inner = _json_hook(inner_tp, c)
-    if inner is None:
-        return _identity
+    if inner is identity:
+        return identity
     return lambda value: None if value is None else inner(value)
-
-
-def _identity(value: Any) -> Any:
-    return value
 
 
 _PASSTHROUGH = frozenset({str, int, float, bool, _NONE})
@@ -252,12 +249,12 @@ def _enum_value(value: Enum) -> Any:
     return value.value
 
 
-def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
-    """The hook for one field type, or None where the value is already JSON-ready."""
+def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    """The hook for one field type; cattrs' ``identity`` (inlined) where the value is JSON-ready."""
     if tp in _PASSTHROUGH:
-        return None
+        return identity
     if _is_literal(tp) and all(isinstance(v, (str, int, bool)) for v in typing.get_args(tp)):
-        return None
+        return identity
     if _is_enum(tp):
         return _enum_value
     known = _JSON_HOOKS.get(tp)
@@ -269,7 +266,7 @@ def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
 def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     (item,) = typing.get_args(tp) or (Any,)
     inner = _json_hook(item, c)
-    if inner is None:
+    if inner is identity:
         return list
     return lambda value: [inner(v) for v in value]
 
@@ -277,9 +274,9 @@ def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     key, val = typing.get_args(tp) or (Any, Any)
     inner = _json_hook(val, c)
-    if val is Any or (inner is None and key is not str):
+    if val is Any or key is not str:
         return _hooks.any_to_json
-    if inner is None:
+    if inner is identity:
         return dict
     return lambda value: {k: inner(v) for k, v in value.items()}
 
@@ -299,8 +296,7 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
                 overrides[a.name] = override(omit=True)
                 continue
             hook = a.metadata.get(UNSTRUCTURE) or _json_hook(a.type, c)
-            if hook is not None:
-                overrides[a.name] = override(unstruct_hook=hook)
+            overrides[a.name] = override(unstruct_hook=hook)
         generated = make_dict_unstructure_fn(target, c, **overrides)  # type: ignore[arg-type]
     if cls._extra != "allow":
         return generated

@@ -4,6 +4,20 @@ Names and order follow the reference module, so ``from lightschema.objects impor
 FlowRun`` is a drop-in for ``from prefect.client.schemas.objects import FlowRun``.
 """
 
+from lightschema._blocks import (
+    BlockDocument,
+    BlockDocumentReference,
+    BlockSchema,
+    BlockSchemaReference,
+    BlockType,
+)
+from lightschema._cloud import (
+    CsrfToken,
+    IPAllowlist,
+    IPAllowlistEntry,
+    IPAllowlistMyAccessResponse,
+    Workspace,
+)
 from lightschema._enums import (
     DEFAULT_AGENT_WORK_POOL_NAME,
     DEFAULT_BLOCK_SCHEMA_VERSION,
@@ -16,6 +30,16 @@ from lightschema._enums import (
     WorkerStatus,
     WorkPoolStatus,
     WorkQueueStatus,
+)
+from lightschema._observability import (
+    Artifact,
+    ArtifactCollection,
+    Configuration,
+    FlowRunInput,
+    Log,
+    SavedSearch,
+    SavedSearchFilter,
+    Variable,
 )
 from lightschema._runs import (
     Constant,
@@ -55,20 +79,36 @@ __all__ = [
     "DEFAULT_BLOCK_SCHEMA_VERSION",
     "TERMINAL_STATES",
     "Agent",
+    "Artifact",
+    "ArtifactCollection",
+    "BlockDocument",
+    "BlockDocumentReference",
+    "BlockSchema",
+    "BlockSchemaReference",
+    "BlockType",
     "BranchingScheduleHandling",
     "ConcurrencyLimitStrategy",
+    "Configuration",
     "Constant",
     "CreatedBy",
+    "CsrfToken",
     "DeploymentStatus",
     "FlowRun",
+    "FlowRunInput",
     "FlowRunPolicy",
     "FlowRunResult",
+    "IPAllowlist",
+    "IPAllowlistEntry",
+    "IPAllowlistMyAccessResponse",
     "Integration",
+    "Log",
     "Parameter",
     "QueueFilter",
     "ResultRecordMetadata",
     "RunInput",
     "RunType",
+    "SavedSearch",
+    "SavedSearchFilter",
     "Serializer",
     "ServerDefaultResultStorage",
     "ServerDefaultResultStorageUpdate",
@@ -79,6 +119,7 @@ __all__ = [
     "TaskRunPolicy",
     "TaskRunResult",
     "UpdatedBy",
+    "Variable",
     "WorkPool",
     "WorkPoolStatus",
     "WorkPoolStorageConfiguration",
@@ -89,5 +130,6 @@ __all__ = [
     "Worker",
     "WorkerMetadata",
     "WorkerStatus",
+    "Workspace",
     "data_discriminator",
 ]

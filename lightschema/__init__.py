@@ -1,6 +1,6 @@
 """Prefect's client data model without pydantic: frozen attrs classes and one cattrs converter."""
 
-from typing import Any
+from typing import Any as _Any
 
 from lightschema.converter import configure_converter, converter, make_converter, structure, unstructure
 from lightschema.errors import ValidationError
@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     # The version is read from package metadata on first use: importlib.metadata
     # alone costs more than the rest of ``import lightschema``.
     if name == "__version__":

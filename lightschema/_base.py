@@ -186,10 +186,14 @@ class PrefectBaseModel:
         source = copy.deepcopy(self) if deep else self
         if not update:
             return source if deep else copy.copy(self)
-        unknown = set(update) - _field_names(type(self))
-        if unknown:
+        known = _field_names(type(self))
+        unknown = {k: v for k, v in update.items() if k not in known}
+        if unknown and self._extra != "allow":
             raise ValueError(f"{type(self).__name__} has no field(s) {sorted(unknown)}")
-        return _evolve(source, update)
+        copied = _evolve(source, {k: v for k, v in update.items() if k in known})
+        if unknown:  # a model that keeps unknown keys takes them from the update too
+            object.__setattr__(copied, "model_extra", {**getattr(copied, "model_extra", {}), **unknown})
+        return copied
 
     def reset_fields(self: M) -> M:
         """A copy with the reset fields (id, created, updated) back at their defaults."""
@@ -225,7 +229,7 @@ def _attrs_class(obj: Any) -> Any:
 
 
 def _field_names(cls: type) -> set[str]:
-    return {a.name for a in attrs.fields(cls)}
+    return {a.name for a in attrs.fields(cls) if a.init}
 
 
 def _pick(data: Any, spec: Any, *, keep: bool) -> Any:

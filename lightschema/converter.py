@@ -145,6 +145,10 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
 
 
 def _union_tag(tp: Any) -> str:
+    """How error paths name a union member: the class's own ``_union_tag``, else its name."""
+    own = getattr(tp, "_union_tag", None)
+    if isinstance(own, str):
+        return own
     origin = typing.get_origin(tp)
     if origin is None:
         return getattr(tp, "__name__", str(tp))

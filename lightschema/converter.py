@@ -25,6 +25,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from lightschema import _hooks
+from lightschema._gc import collector_paused
 from lightschema._base import DateTime, PrefectBaseModel
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
@@ -53,6 +54,8 @@ UNSTRUCTURE = "lightschema.unstructure"
 OMIT = "lightschema.omit"
 
 _NONE = type(None)
+#: lists longer than this are structured with the cyclic collector paused
+_BULK = 64
 _build_lock = threading.RLock()
 
 
@@ -399,10 +402,21 @@ def make_converter() -> Converter:
 converter = make_converter()
 
 
+def _type_name(tp: Any) -> str:
+    """A short name for error titles: ``FlowRun``, ``list[FlowRun]``."""
+    origin = typing.get_origin(tp)
+    if origin is None:
+        return getattr(tp, "__name__", str(tp))
+    return f"{_type_name(origin)}[{', '.join(_type_name(a) for a in typing.get_args(tp))}]"
+
+
 def structure(obj: Any, cl: Any) -> Any:
     """Structure ``obj`` into ``cl`` with the default converter; raises ValidationError."""
-    title = getattr(cl, "__name__", None) or str(cl)
+    title = _type_name(cl)
     try:
+        if obj.__class__ is list and len(obj) > _BULK:
+            with collector_paused():
+                return converter.structure(obj, cl)
         return converter.structure(obj, cl)
     except ValidationError as exc:
         if exc.title == title:

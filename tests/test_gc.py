@@ -1,0 +1,92 @@
+"""Bulk structuring pauses the cyclic collector and leaves it exactly as it found it."""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import lightschema
+from lightschema._gc import collector_paused
+from lightschema.objects import FlowRun
+
+RUNS = json.loads((Path(__file__).parent.parent / "examples" / "flow_runs.json").read_text()) * 8
+
+
+@pytest.fixture(autouse=True)
+def restore_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    yield
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+class TestCollectorPaused:
+    """The collector is off inside, and back to its own state after."""
+
+    def test_paused_inside_restored_after(self) -> None:
+        gc.enable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+
+    def test_left_disabled_if_it_was(self) -> None:
+        gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+
+    def test_restored_on_error(self) -> None:
+        gc.enable()
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError("boom")
+        assert gc.isenabled()
+
+    def test_nested_and_threads(self) -> None:
+        gc.enable()
+        inside = threading.Barrier(4)
+        seen: list[bool] = []
+
+        def work() -> None:
+            with collector_paused():
+                inside.wait()
+                seen.append(gc.isenabled())
+                inside.wait()
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert seen == [False] * 4
+        assert gc.isenabled()
+
+
+class TestBulkStructuring:
+    """model_validate_list restores the collector whether it succeeds or fails."""
+
+    def test_success(self) -> None:
+        gc.enable()
+        assert len(FlowRun.model_validate_list(RUNS)) == len(RUNS)
+        assert gc.isenabled()
+
+    def test_failure(self) -> None:
+        gc.enable()
+        with pytest.raises(lightschema.ValidationError) as info:
+            FlowRun.model_validate_list([*RUNS, {"name": "no flow id"}])
+        assert gc.isenabled()
+        assert str(info.value) == (
+            "1 validation error for list[FlowRun]\n"
+            f"  $[{len(RUNS)}].flow_id: Field required [type=missing, input={{'name': 'no flow id'}}]"
+        )
+
+    def test_disabled_stays_disabled(self) -> None:
+        gc.disable()
+        FlowRun.model_validate_list(RUNS)
+        assert not gc.isenabled()

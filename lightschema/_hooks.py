@@ -90,7 +90,9 @@ def structure_float(value: Any, _: Any = None) -> float:
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
         try:
-            return float(text.strip()) if len(text) <= 4300 and text.isascii() else float("x")
+            if not text.isascii() or "_" in text and text != text.strip():
+                raise ValueError(text)
+            return float(text.strip())
         except ValueError:
             raise InvalidValue("float_parsing", "Input should be a valid number, unable to parse string as a number", value) from None
     if isinstance(value, (int, float)):
@@ -290,11 +292,8 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
         return value
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, (bytes, bytearray)) and value.__class__ is bytes:
-        try:
-            value = value.decode()
-        except UnicodeDecodeError:
-            raise _BadDate("invalid datetime", "datetime_type") from None
+    if value.__class__ is bytes:
+        value = value.decode(errors="replace")
     if isinstance(value, str):
         text = str.__str__(value)
         m = _RFC3339.match(text)
@@ -321,7 +320,7 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
 
 def _int_date_reason(text: str) -> str:
     """The reason for text that is no date: an out-of-range integer says so, the rest say why not a date."""
-    if text.isascii() and re.fullmatch(r"[+-]?[0-9]+", text) and abs(int(text)) <= _I64_MAX:
+    if len(text) < 32 and re.fullmatch(r"[+-]?[0-9]+", text, re.ASCII) and abs(int(text)) <= _I64_MAX:
         try:
             _from_unix(int(text), "datetime_from_date_parsing")
         except _BadDate as exc:
@@ -604,7 +603,17 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
         raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
     if not math.isfinite(seconds) or abs(seconds) > _MAX_DURATION_DAYS * 86400:
         raise InvalidValue("time_delta_parsing", "Input should be a valid timedelta, durations may not exceed 999,999,999 days", value)
-    return _dt.timedelta(seconds=seconds)
+    if isinstance(value, int):
+        return _dt.timedelta(seconds=value)
+    return _seconds_to_timedelta(seconds)
+
+
+def _seconds_to_timedelta(seconds: float) -> _dt.timedelta:
+    """Whole seconds, then the fraction rounded half away from zero to microseconds (as pydantic)."""
+    magnitude = abs(seconds)
+    whole = math.trunc(magnitude)
+    delta = _dt.timedelta(seconds=whole, microseconds=math.floor((magnitude - whole) * 1e6 + 0.5))
+    return -delta if seconds < 0 else delta
 
 
 # -- enums and literals ------------------------------------------------------------
@@ -760,16 +769,31 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
 
 
 def datetime_to_json(value: _dt.datetime) -> str:
-    """ISO 8601 as the reference writes it: ``Z`` for UTC, microseconds only when set."""
-    text = value.isoformat()
-    if text.endswith("+00:00"):
-        return text[:-6] + "Z"
-    return text
+    """ISO 8601 as the reference writes it: ``Z`` for UTC, microseconds only when set.
+
+    Offsets are written in whole minutes (seconds dropped toward zero), as pydantic does.
+    """
+    offset = value.utcoffset()
+    if offset is None:
+        return value.isoformat()
+    if not offset:
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    if offset.seconds % 60 or offset.microseconds:
+        sign = "-" if offset < _dt.timedelta(0) else "+"
+        hours, minutes = divmod(int(abs(offset).total_seconds()) // 60, 60)
+        return f"{value.replace(tzinfo=None).isoformat()}{sign}{hours:02d}:{minutes:02d}"
+    return value.isoformat()
+
+
+_ONE_MICROSECOND = _dt.timedelta(microseconds=1)
 
 
 def timedelta_to_json(value: _dt.timedelta) -> float:
-    """Durations as float seconds."""
-    return value.total_seconds()
+    """Durations as float seconds, computed from whole microseconds like the reference."""
+    micros = value // _ONE_MICROSECOND
+    if abs(micros) < 2**63:
+        return micros / 1e6
+    return (value.days * 86400 + value.seconds) + value.microseconds / 1e6
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

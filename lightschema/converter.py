@@ -25,8 +25,8 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from lightschema import _hooks
-from lightschema._gc import collector_paused
 from lightschema._base import DateTime, PrefectBaseModel
+from lightschema._gc import collector_paused
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 __all__ = [

@@ -1,0 +1,229 @@
+"""Measure one contender in this process and print the results as JSON on stdout.
+
+The runner (``python -m benchmarks``) starts one of these per contender and
+measurement so that no library's imports, caches or heap affect another's.
+The cyclic garbage collector stays in its normal state throughout: a collection
+is forced *between* timed rounds so each round starts alike, never disabled
+inside one.
+
+    python -m benchmarks.run_one throughput --contender lightschema --models FlowRun,Log --n 2000
+    python -m benchmarks.run_one scaling --contender prefect --model FlowRun --sizes 1000,10000
+    python -m benchmarks.run_one memory --contender msgspec --model FlowRun --n 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import importlib
+import json
+import math
+import os
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks import corpus
+
+CONTENDERS = ("lightschema", "prefect", "msgspec")
+#: the operations every codec has, in display order; ``to_json_orjson`` is optional
+OPERATIONS = ("decode_json", "decode_jsonl", "from_dicts", "to_dicts", "to_json", "to_json_orjson")
+
+
+def contender_module(name: str) -> Any:
+    """The ``benchmarks.bench_<name>`` module."""
+    if name not in CONTENDERS:
+        raise SystemExit(f"unknown contender {name!r}; choose from {', '.join(CONTENDERS)}")
+    return importlib.import_module(f"benchmarks.bench_{name}")
+
+
+def time_rounds(
+    fn: Callable[[], Any], warm: Callable[[], Any], *, rounds: int, warmup: int, min_time: float
+) -> list[float]:
+    """Seconds per call of ``fn`` for each of ``rounds`` timed rounds.
+
+    ``warm`` (the same operation on a small slice) runs ``warmup`` times first so
+    lazily built code and caches exist before timing. A round repeats the call
+    until it has run for at least ``min_time`` (the count is fixed from the
+    first call), so fast contenders are not timed on a single tick-sized call;
+    a first call that already takes that long counts as round one.
+    """
+    for _ in range(warmup):
+        warm()
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    number = max(1, math.ceil(min_time / max(first, 1e-9)))
+    times = [first] if number == 1 else []
+    while len(times) < rounds:
+        gc.collect()
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return times
+
+
+#: objects in the slice each operation warms up on
+WARM_SIZE = 100
+
+
+def _inputs(model: str, n: int, seed: int) -> dict[str, Any]:
+    """The same corpus in each input form an operation takes: JSON array, JSON Lines, dicts."""
+    data = corpus.load(model, n, seed)
+    items = json.loads(data)
+    return {"json": data, "jsonl": corpus.to_jsonl(items), "dicts": items}
+
+
+def _operations(codec: Any) -> dict[str, tuple[Callable[[Any], Any], str]]:
+    """Each operation the codec has, with the input form it takes (``objects`` for dumps)."""
+    ops: dict[str, tuple[Callable[[Any], Any], str]] = {
+        "decode_json": (codec.decode_json, "json"),
+        "decode_jsonl": (codec.decode_jsonl, "jsonl"),
+        "from_dicts": (codec.from_dicts, "dicts"),
+        "to_dicts": (codec.to_dicts, "objects"),
+        "to_json": (codec.to_json, "objects"),
+    }
+    orjson_dump = getattr(codec, "to_json_orjson", None)
+    if orjson_dump is not None and orjson_dump([]) is not None:
+        ops["to_json_orjson"] = (orjson_dump, "objects")
+    return ops
+
+
+def _measure(codec: Any, inputs: dict[str, Any], names: list[str], args: argparse.Namespace) -> dict[str, list[float]]:
+    """Round timings of the named operations over ``inputs``."""
+    small = {
+        "json": corpus.dumps(inputs["dicts"][:WARM_SIZE]),
+        "jsonl": corpus.to_jsonl(inputs["dicts"][:WARM_SIZE]),
+        "dicts": inputs["dicts"][:WARM_SIZE],
+    }
+    ops = _operations(codec)
+    if any(ops[name][1] == "objects" for name in names if name in ops):
+        inputs = {**inputs, "objects": codec.from_dicts(inputs["dicts"])}
+        small["objects"] = inputs["objects"][:WARM_SIZE]
+    timings = {}
+    for name in names:
+        if name not in ops:
+            continue
+        op, form = ops[name]
+        full, part = inputs[form], small[form]
+        timings[name] = time_rounds(
+            functools.partial(op, full),
+            functools.partial(op, part),
+            rounds=args.rounds,
+            warmup=args.warmup,
+            min_time=args.min_time,
+        )
+    return timings
+
+
+def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """Seconds per call of every operation, for each model, over the same corpus."""
+    module = contender_module(args.contender)
+    models: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    names = args.ops.split(",") if args.ops else list(OPERATIONS)
+    for model in args.models.split(","):
+        codec = module.load(model)
+        if codec is None:
+            skipped[model] = f"{args.contender} has no {model} model"
+            continue
+        inputs = _inputs(model, args.n, args.seed)
+        models[model] = {"n": args.n, "bytes": len(inputs["json"]), "seconds": _measure(codec, inputs, names, args)}
+        del inputs
+        gc.collect()
+    return {"models": models, "skipped": skipped}
+
+
+def scaling(args: argparse.Namespace) -> dict[str, Any]:
+    """Seconds per call at each corpus size, for one model."""
+    module = contender_module(args.contender)
+    codec = module.load(args.model)
+    if codec is None:
+        return {"sizes": {}, "skipped": {args.model: f"{args.contender} has no {args.model} model"}}
+    sizes: dict[str, Any] = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        inputs = _inputs(args.model, n, args.seed)
+        sizes[str(n)] = _measure(codec, inputs, args.ops.split(","), args)
+        del inputs
+        gc.collect()
+    return {"model": args.model, "sizes": sizes, "skipped": {}}
+
+
+def _rss_bytes() -> int:
+    """This process's resident set size now (Linux), or 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def memory(args: argparse.Namespace) -> dict[str, Any]:
+    """Bytes retained per object after decoding ``n`` objects from JSON bytes.
+
+    Two figures: the growth of resident memory (what the OS sees, including
+    allocator slack), and the Python heap still allocated according to
+    ``tracemalloc`` (exact for objects, blind to memory a C/Rust extension gets
+    outside Python's allocator). Objects are decoded from bytes so nothing they
+    hold is shared with an input kept alive by the harness.
+    """
+    module = contender_module(args.contender)
+    codec = module.load(args.model)
+    if codec is None:
+        return {"skipped": {args.model: f"{args.contender} has no {args.model} model"}}
+    data = corpus.load(args.model, args.n, args.seed)
+    codec.decode_json(corpus.load(args.model, 10, args.seed))  # build lazily generated code first
+    gc.collect()
+    before = _rss_bytes()
+    objs = codec.decode_json(data)
+    gc.collect()
+    rss_growth = _rss_bytes() - before
+    count = len(objs)
+    del objs
+    gc.collect()
+    tracemalloc.start()
+    objs = codec.decode_json(data)
+    gc.collect()
+    traced, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del objs  # held until here so the traced figure is what they keep alive
+    return {
+        "model": args.model,
+        "n": count,
+        "rss_bytes_per_object": rss_growth / count,
+        "traced_bytes_per_object": traced / count,
+        "skipped": {},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run_one", description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=("throughput", "scaling", "memory", "versions"))
+    parser.add_argument("--contender", required=True)
+    parser.add_argument("--models", default=",".join(corpus.MODELS))
+    parser.add_argument("--model", default="FlowRun")
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--ops", default="")
+    parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--min-time", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    if args.kind == "scaling" and not args.ops:
+        args.ops = "from_dicts"
+    run = {"throughput": throughput, "scaling": scaling, "memory": memory}.get(args.kind)
+    result: dict[str, Any] = run(args) if run else {}
+    result["contender"] = args.contender
+    result["versions"] = contender_module(args.contender).versions()
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The benchmark suite's moving parts on a few objects: corpora, contenders, harness, report.
+
+These check correctness only (same data in, same data out for every contender);
+no figure the harness measures is asserted on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import corpus, report, run_one
+
+SMALL = 10
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Corpora go to a temporary cache, never the working tree's."""
+    monkeypatch.setattr(corpus, "CACHE_DIR", tmp_path / "cache")
+
+
+def contenders() -> list[Any]:
+    """The contender modules whose library is installed (msgspec is only in the bench extra)."""
+    found = []
+    for name in run_one.CONTENDERS:
+        needs = {"msgspec": "msgspec", "prefect": "prefect", "lightschema": "lightschema"}[name]
+        if importlib.util.find_spec(needs) is not None:
+            found.append(run_one.contender_module(name))
+    return found
+
+
+@pytest.mark.parametrize("model", corpus.MODELS)
+def test_corpus_is_seeded_wire_data(model: str) -> None:
+    """Same seed, same payloads; each is already what the reference dumps; smaller is a prefix."""
+    items = corpus.generate(model, SMALL)
+    assert corpus.generate(model, SMALL) == items
+    assert corpus.generate(model, SMALL, seed=1) != items
+    ref = corpus.reference_class(model)
+    assert [ref.model_validate(item).model_dump(mode="json") for item in items] == items
+    assert corpus.generate(model, 3) == items[:3]
+
+
+def test_corpus_cache_slices_larger_files() -> None:
+    """A cached corpus serves smaller sizes as its prefix, byte-identical to generating them."""
+    big = json.loads(corpus.load("Log", SMALL))
+    small_path = corpus.corpus_file("Log", 4)
+    assert json.loads(small_path.read_bytes()) == big[:4] == corpus.generate("Log", 4)
+    assert corpus.to_jsonl(big[:2]).splitlines() == [corpus.dumps([item])[1:-1] for item in big[:2]]
+
+
+@pytest.mark.parametrize("model", corpus.MODELS)
+def test_contenders_agree(model: str) -> None:
+    """Every contender with the model reads and writes the corpus back exactly, by every path."""
+    items = corpus.generate(model, SMALL)
+    untouched = copy.deepcopy(items)
+    data, lines = corpus.dumps(items), corpus.to_jsonl(items)
+    checked = []
+    for module in contenders():
+        codec = module.load(model)
+        if codec is None:
+            assert module.NAME == "lightschema", f"{module.NAME} lacks {model}"
+            continue
+        objs = codec.from_dicts(items)
+        assert items == untouched, f"{module.NAME} mutated its input"
+        assert len(objs) == SMALL
+        assert codec.to_dicts(objs) == items, module.NAME
+        assert json.loads(codec.to_json(objs)) == items, module.NAME
+        assert codec.to_dicts(codec.decode_json(data)) == items, module.NAME
+        assert codec.to_dicts(codec.decode_jsonl(lines)) == items, module.NAME
+        orjson_dump = getattr(codec, "to_json_orjson", None)
+        if orjson_dump is not None and orjson_dump([]) is not None:
+            assert json.loads(orjson_dump(objs)) == items, module.NAME
+        checked.append(module.NAME)
+    assert "prefect" in checked
+
+
+def test_contender_metadata() -> None:
+    """Each contender names itself, reports versions, and says how a fresh process uses it."""
+    for module in contenders():
+        versions = module.versions()
+        assert module.NAME in versions or (module.NAME == "prefect" and "pydantic" in versions)
+        assert all(isinstance(v, str) and v for v in versions.values())
+        assert module.IMPORT.startswith("import ") and module.IMPORT.endswith(" as models")
+        assert "payload" in module.FIRST_USE
+
+
+def _args(**overrides: Any) -> argparse.Namespace:
+    base = {
+        "contender": "prefect",
+        "models": "Log,State",
+        "model": "Log",
+        "n": 4,
+        "sizes": "2,4",
+        "ops": "",
+        "seed": corpus.DEFAULT_SEED,
+        "rounds": 2,
+        "warmup": 1,
+        "min_time": 0.0,
+    }
+    return argparse.Namespace(**{**base, **overrides})
+
+
+class _NoCollect:
+    """Stands in for ``gc`` in the harness: full collections cost more than these tiny runs."""
+
+    @staticmethod
+    def collect() -> int:
+        return 0
+
+
+def test_harness_and_report_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measurement functions return the documented shapes and the report renders them."""
+    monkeypatch.setattr(run_one, "gc", _NoCollect)
+    raw: dict[str, Any] = {"throughput": {}, "scaling": {}, "memory": {}, "startup": {}, "skipped": []}
+    names = [m.NAME for m in contenders()]
+    for name in names:
+        out = run_one.throughput(_args(contender=name))
+        assert sorted(out["models"]) == (["Log", "State"] if name != "lightschema" else sorted(out["models"]))
+        for entry in out["models"].values():
+            assert entry["n"] == 4
+            assert set(entry["seconds"]) >= {"decode_json", "decode_jsonl", "from_dicts", "to_dicts", "to_json"}
+            assert all(len(times) == 2 for times in entry["seconds"].values())
+        raw["throughput"][name] = out["models"]
+        raw["skipped"].extend(out["skipped"].values())
+        scaled = run_one.scaling(_args(contender=name, model="State", ops="from_dicts,decode_json"))
+        assert sorted(scaled["sizes"]) == ["2", "4"]
+        raw["scaling"][name] = scaled["sizes"]
+        mem = run_one.memory(_args(contender=name, model="State"))
+        assert mem["n"] == 4 and mem["traced_bytes_per_object"] > 0
+        raw["memory"][name] = mem
+        raw["startup"][name] = [{"import_s": 0.5, "first_use_s": 0.6, "process_s": 0.7, "maxrss_kb": 1000.0}] * 2
+    raw["meta"] = {
+        "mode": "quick",
+        "contenders": names,
+        "versions": {name: run_one.contender_module(name).versions() for name in names},
+        "machine": {"summary": "test machine"},
+        "loadavg_start": "0",
+        "loadavg_end": "0",
+    }
+    results = report.summarize(raw)
+    assert results["throughput"]["State"]["from_dicts"]["prefect"]["ratio"] == 1.0
+    text = report.format_table(results)
+    assert "State  (n=4" in text and "parsed dicts -> objects" in text
+    assert "| FlowRun |" in report.format_markdown(results)
+
+
+def test_stats_summary() -> None:
+    """Medians, quartiles and the half-range spread, on fixed numbers."""
+    assert report.stats([3.0, 1.0, 2.0]) == {
+        "samples": [3.0, 1.0, 2.0],
+        "median": 2.0,
+        "q1": 1.5,
+        "q3": 2.5,
+        "min": 1.0,
+        "max": 3.0,
+        "spread_pct": 50.0,
+    }

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from lightschema.errors import InvalidValue, Loc, ValidationError, detail, flatten
@@ -32,7 +32,7 @@ _MS_THRESHOLD = 2e10  # pydantic reads larger unix timestamps as milliseconds
 def structure_str(value: Any, _: Any = None) -> str:
     """Strings only: pydantic never turns a number into a string."""
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, Enum) and isinstance(value.value, str):
         return value.value
     if isinstance(value, str):
@@ -41,7 +41,9 @@ def structure_str(value: Any, _: Any = None) -> str:
         try:
             return bytes(value).decode()
         except UnicodeDecodeError:
-            raise InvalidValue("string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string", value) from None
+            raise InvalidValue(
+                "string_unicode", "Input should be a valid string, unable to parse raw data as a unicode string", value
+            ) from None
     raise InvalidValue("string_type", "Input should be a valid string", value)
 
 
@@ -63,7 +65,9 @@ def structure_int(value: Any, _: Any = None) -> int:
         if abs(value) >= _I64:
             raise InvalidValue("int_parsing_size", _INT_TOO_BIG, value)
         if value != int(value):
-            raise InvalidValue("int_from_float", "Input should be a valid integer, got a number with a fractional part", value)
+            raise InvalidValue(
+                "int_from_float", "Input should be a valid integer, got a number with a fractional part", value
+            )
         return int(value)
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
@@ -71,7 +75,9 @@ def structure_int(value: Any, _: Any = None) -> int:
             return int(text.strip().split(".")[0].replace("_", ""))
         if len(text) > 4300 and _INT_TEXT.match(text):
             raise InvalidValue("int_parsing_size", _INT_TOO_BIG, value)
-        raise InvalidValue("int_parsing", "Input should be a valid integer, unable to parse string as an integer", value)
+        raise InvalidValue(
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer", value
+        )
     if isinstance(value, int):
         return int(value)
     raise InvalidValue("int_type", "Input should be a valid integer", value)
@@ -90,11 +96,13 @@ def structure_float(value: Any, _: Any = None) -> float:
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
         try:
-            if not text.isascii() or "_" in text and text != text.strip():
+            if not text.isascii() or ("_" in text and text != text.strip()):
                 raise ValueError(text)
             return float(text.strip())
         except ValueError:
-            raise InvalidValue("float_parsing", "Input should be a valid number, unable to parse string as a number", value) from None
+            raise InvalidValue(
+                "float_parsing", "Input should be a valid number, unable to parse string as a number", value
+            ) from None
     if isinstance(value, (int, float)):
         return float(value)
     raise InvalidValue("float_type", "Input should be a valid number", value)
@@ -107,7 +115,7 @@ _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 def structure_bool(value: Any, _: Any = None) -> bool:
     """Booleans; 0/1 and the usual yes/no words convert as in pydantic."""
     if value is True or value is False:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, str):
         word = value.lower()
         if word in _TRUE:
@@ -123,7 +131,11 @@ def structure_bool(value: Any, _: Any = None) -> bool:
         # pydantic reads machine-sized integers (and whole floats in range) as "not 0 or 1"
         in_range = -_I64 <= value < _I64 and (isinstance(value, int) or value == int(value))
         kind = "bool_parsing" if in_range else "bool_type"
-        msg = "Input should be a valid boolean, unable to interpret input" if kind == "bool_parsing" else "Input should be a valid boolean"
+        msg = (
+            "Input should be a valid boolean, unable to interpret input"
+            if kind == "bool_parsing"
+            else "Input should be a valid boolean"
+        )
         raise InvalidValue(kind, msg, value)
     raise InvalidValue("bool_type", "Input should be a valid boolean", value)
 
@@ -166,7 +178,9 @@ def _hyphens_consistent(text: str) -> bool:
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?\Z", re.ASCII)
+    r"(?:([Zz])|([+\-\u2212])(\d{2}):?(\d{2}))?\Z",
+    re.ASCII,
+)
 _TIMESTAMP_TEXT = re.compile(r"[+-]?(?:\d+|(?=\.?\d)\d*\.\d*(?:[eE][+-]?\d+)?)\Z", re.ASCII)
 _I64_MAX = 2**63 - 1
 _MIN_UNIX = -62_167_219_200  # 0000-01-01T00:00:00
@@ -204,8 +218,13 @@ def _date_problem(text: str) -> str | None:
     """Why ``text`` does not start with a ``YYYY-MM-DD`` date, in pydantic's words; None if it does."""
     if len(text) < 10 and len(text.encode()) < 10:  # pydantic counts UTF-8 bytes
         return "input is too short"
-    checks = ((0, 4, "invalid character in year"), (4, 5, "-"), (5, 7, "invalid character in month"),
-              (7, 8, "-"), (8, 10, "invalid character in day"))
+    checks = (
+        (0, 4, "invalid character in year"),
+        (4, 5, "-"),
+        (5, 7, "invalid character in month"),
+        (7, 8, "-"),
+        (8, 10, "invalid character in day"),
+    )
     for start, end, what in checks:
         part = text[start:end]
         if what == "-":
@@ -375,12 +394,13 @@ def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
 
 # pendulum's strict parser, for the text pydantic turned down -------------------------
 
-_PENDULUM_DURATION = re.compile(
-    r"P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])*)?\Z", re.ASCII)
+_PENDULUM_DURATION = re.compile(r"P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])*)?\Z", re.ASCII)
 _PENDULUM_TZ = re.compile(r"(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)\Z", re.ASCII)
 _PENDULUM_COMMON = re.compile(
     r"(?:(\d{4})(?:[/:]?(\d{2})[/:]?(\d{2}))?)?"
-    r"(?:( ?)(\d{1,2}):(\d{1,2})?(?::(\d{1,2}))?(?:[.|,](\d{1,9}))?)?\Z", re.ASCII)
+    r"(?:( ?)(\d{1,2}):(\d{1,2})?(?::(\d{1,2}))?(?:[.|,](\d{1,9}))?)?\Z",
+    re.ASCII,
+)
 _NOT_A = "Value error, value is not a valid datetime it is a <class 'pendulum.{}'>"
 
 
@@ -539,7 +559,9 @@ def _pendulum_parse(text: str) -> _dt.datetime:
     if isinstance(parsed, _dt.date):
         return _dt.datetime(parsed.year, parsed.month, parsed.day)
     today = _dt.datetime.now()
-    return _dt.datetime(today.year, today.month, today.day, parsed.hour, parsed.minute, parsed.second, parsed.microsecond)
+    return _dt.datetime(
+        today.year, today.month, today.day, parsed.hour, parsed.minute, parsed.second, parsed.microsecond
+    )
 
 
 def _pendulum_interval(text: str) -> str:
@@ -562,9 +584,12 @@ def _pendulum_interval(text: str) -> str:
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _ISO_DURATION = re.compile(
     rf"([+-])?P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z", re.ASCII)
+    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z",
+    re.ASCII,
+)
 _CLOCK_DURATION = re.compile(
-    r"([+-])?(?:(\d+) ?(?:d|days?),? ?)?(?:(\d+):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?)?\Z", re.ASCII)
+    r"([+-])?(?:(\d+) ?(?:d|days?),? ?)?(?:(\d+):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?)?\Z", re.ASCII
+)
 _ISO_UNITS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 
 
@@ -574,14 +599,21 @@ def _duration_seconds(text: str) -> float | None:
         sign, *parts = m.groups()
         if not any(parts):
             return None
-        total = sum(float(p.replace(",", ".")) * unit for p, unit in zip(parts, _ISO_UNITS) if p)
+        total = sum(float(p.replace(",", ".")) * unit for p, unit in zip(parts, _ISO_UNITS, strict=False) if p)
         return -total if sign == "-" else total
     m = _CLOCK_DURATION.match(text)
     if m is not None and (m.group(2) or m.group(3)):
         sign, days, hours, minutes, seconds = m.groups()
-        if minutes is not None and int(minutes) >= 60 or seconds is not None and float(seconds.replace(",", ".")) >= 60:
+        if (minutes is not None and int(minutes) >= 60) or (
+            seconds is not None and float(seconds.replace(",", ".")) >= 60
+        ):
             return None
-        total = int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60 + float((seconds or "0").replace(",", "."))
+        total = (
+            int(days or 0) * 86400
+            + int(hours or 0) * 3600
+            + int(minutes or 0) * 60
+            + float((seconds or "0").replace(",", "."))
+        )
         return -total if sign == "-" else total
     return None
 
@@ -593,16 +625,22 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
     seconds: float | None
     if isinstance(value, (int, float)):
         if value != value:
-            raise InvalidValue("time_delta_parsing", "Input should be a valid timedelta, NaN values not permitted", value)
+            raise InvalidValue(
+                "time_delta_parsing", "Input should be a valid timedelta, NaN values not permitted", value
+            )
         seconds = float(value) if not isinstance(value, int) or abs(value) < 10**17 else math.inf
     elif isinstance(value, str):
         seconds = _duration_seconds(value) if len(value) < 256 else None
         if seconds is None:
-            raise InvalidValue("time_delta_parsing", "Input should be a valid timedelta, invalid duration format", value)
+            raise InvalidValue(
+                "time_delta_parsing", "Input should be a valid timedelta, invalid duration format", value
+            )
     else:
         raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
     if not math.isfinite(seconds) or abs(seconds) > _MAX_DURATION_DAYS * 86400:
-        raise InvalidValue("time_delta_parsing", "Input should be a valid timedelta, durations may not exceed 999,999,999 days", value)
+        raise InvalidValue(
+            "time_delta_parsing", "Input should be a valid timedelta, durations may not exceed 999,999,999 days", value
+        )
     if isinstance(value, int):
         return _dt.timedelta(seconds=value)
     return _seconds_to_timedelta(seconds)
@@ -704,7 +742,8 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
             raise InvalidValue(f"{kind}_type", msg, value)
         out = []
         errors: list[tuple[Loc, BaseException]] = []
-        for index, element in enumerate(value):
+        elements = cast("Iterable[Any]", value)
+        for index, element in enumerate(elements):
             try:
                 out.append(item(element, None))
             except Exception as exc:  # noqa: BLE001 - every failure is reported
@@ -749,7 +788,7 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
         if hook is not None:
             try:
                 return hook(value, None)
-            except Exception:  # noqa: BLE001, S110 - fall through to every member in order
+            except Exception:  # noqa: BLE001 - fall through to every member in order
                 pass
         errors: list[tuple[Loc, BaseException]] = []
         for tag, _tp, member_hook in members:
@@ -758,8 +797,8 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
             except Exception as exc:  # noqa: BLE001 - collected for the error report
                 errors.append(((tag,), exc))
         lines = []
-        for loc, exc in errors:
-            lines.extend(flatten(exc, loc, value))
+        for loc, failure in errors:
+            lines.extend(flatten(failure, loc, value))
         raise ValidationError("union", lines)
 
     return structure_union
@@ -815,7 +854,13 @@ def _key_to_json(key: Any) -> Any:
     if key.__class__ is str:
         return key
     converted = any_to_json(key)
-    return converted if isinstance(converted, str) else str(converted).lower() if isinstance(converted, bool) else str(converted)
+    return (
+        converted
+        if isinstance(converted, str)
+        else str(converted).lower()
+        if isinstance(converted, bool)
+        else str(converted)
+    )
 
 
 def _other_to_json(value: Any) -> Any:

@@ -57,7 +57,7 @@ KeyValueLabels = dict[str, bool | int | float | str]
 
 def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float | str]:
     """Labels: None reads as empty; each value must be a bool, number or string."""
-    if value is None:
+    if not value:  # the reference reads any empty or falsy value as no labels
         return {}
     return _structure_label_dict(value, None)  # type: ignore[no-any-return]
 
@@ -143,17 +143,59 @@ class StateDetails(PrefectBaseModel):
         return None
 
 
+_opt_str = _hooks.make_optional_hook(_hooks.structure_str)
+_COMPRESSED_OPTIONS: dict[str, _hooks.Hook] = {
+    "serializer": _hooks.structure_any,
+    "compressionlib": _hooks.structure_str,
+}
+#: the options each serializer the reference knows takes, with their types; others are refused
+_SERIALIZER_OPTIONS: dict[str, dict[str, _hooks.Hook]] = {
+    "pickle": {"picklelib": _hooks.structure_str, "picklelib_version": _opt_str},
+    "json": {
+        "jsonlib": _hooks.structure_str,
+        "object_encoder": _opt_str,
+        "object_decoder": _opt_str,
+        "dumps_kwargs": _hooks.structure_any_dict,
+        "loads_kwargs": _hooks.structure_any_dict,
+    },
+    "compressed": _COMPRESSED_OPTIONS,
+    "compressed/pickle": _COMPRESSED_OPTIONS,
+    "compressed/json": _COMPRESSED_OPTIONS,
+}
+
+
 def _structure_serializer(value: Any, _: Any = None) -> Serializer:
+    """A serializer description, checked as the reference checks it.
+
+    A known ``type`` takes only its own options, typed; an unknown ``type`` is kept
+    as given, unchecked; no ``type`` at all is the base serializer, ``__base__``.
+    """
+    from lightschema.errors import ValidationError, detail, flatten
+
     if isinstance(value, Serializer):
         return value
     if not isinstance(value, dict):
         raise InvalidValue("model_type", "Input should be a valid dictionary or instance of Serializer", value)
-    if "type" not in value:
-        raise InvalidValue("missing", "Field required", value, loc=("type",))
-    kind = value["type"]
-    if not isinstance(kind, str):
-        raise InvalidValue("string_type", "Input should be a valid string", kind, loc=("type",))
-    return Serializer(type=kind, options={k: v for k, v in value.items() if k != "type"})
+    kind = value.get("type", "__base__")
+    options = {k: v for k, v in value.items() if k != "type"}
+    known = _SERIALIZER_OPTIONS.get(kind) if isinstance(kind, str) else None
+    if known is None and "type" in value and kind != "__base__":
+        return Serializer(type=kind, options=options)
+    known = known or {}
+    errors = []
+    checked = {}
+    for key, option in options.items():
+        hook = known.get(key)
+        if hook is None:
+            errors.append(detail("extra_forbidden", (key,), "Extra inputs are not permitted", option))
+            continue
+        try:
+            checked[key] = hook(option, None)
+        except (InvalidValue, ValidationError) as exc:
+            errors.extend(flatten(exc, (key,), option))
+    if errors:
+        raise ValidationError("Serializer", errors)
+    return Serializer(type=kind, options=checked)
 
 
 @model
@@ -442,7 +484,7 @@ _retry_delays_check = value_error(
     lambda v: not isinstance(v, list) or len(v) <= MAX_RETRY_DELAYS,
     "Can not configure more than 50 retry delays per task.",
 )
-_jitter_check = optional(value_error(lambda v: v >= 0, "`retry_jitter_factor` must be >= 0."))
+_jitter_check = optional(value_error(lambda v: not v < 0, "`retry_jitter_factor` must be >= 0."))
 
 
 @model
@@ -532,4 +574,3 @@ class TaskRun(TimeSeriesObjectBaseModel):
     estimated_run_time: datetime.timedelta = datetime.timedelta(0)
     estimated_start_time_delta: datetime.timedelta = datetime.timedelta(0)
     state: State[Any] | None = None
-

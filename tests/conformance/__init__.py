@@ -1,0 +1,1 @@
+"""Conformance tests: lightschema against the reference (prefect 3.9.1) on the same payloads."""

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, cast
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from lightschema.errors import InvalidValue, Loc, ValidationError, detail, flatten
 
@@ -147,9 +147,28 @@ _UUID_TEXT = re.compile(
 )
 
 
+_new_object = object.__new__
+_set_slot = object.__setattr__
+_SAFE_UNKNOWN = SafeUUID.unknown
+
+
 def structure_uuid(value: Any, _: Any = None) -> UUID:
     """UUIDs from their text (hyphenated, bare hex, braced or urn) or 16 raw bytes."""
     if value.__class__ is str:
+        # The canonical 36-character form, built without UUID.__init__'s general parsing.
+        # isascii/isalnum keep out what int() would also take: signs, "_", spaces, non-ASCII digits.
+        if len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
+            digits = value.replace("-", "")
+            if len(digits) == 32 and digits.isascii() and digits.isalnum():
+                try:
+                    number = int(digits, 16)
+                except ValueError:
+                    pass
+                else:
+                    uuid = _new_object(UUID)
+                    _set_slot(uuid, "int", number)
+                    _set_slot(uuid, "is_safe", _SAFE_UNKNOWN)
+                    return uuid
         if _UUID_TEXT.match(value) and _hyphens_consistent(value):
             return UUID(value)
         raise InvalidValue("uuid_parsing", f"Input should be a valid UUID, got {value!r}", value)
@@ -354,9 +373,38 @@ _DATETIME_MESSAGES = {
 }
 
 
+_fromisoformat = _dt.datetime.fromisoformat
+
+
+def _canonical_datetime(text: str) -> _dt.datetime | None:
+    """The forms servers write (``2024-01-02T03:04:05[.ffffff]`` then ``Z`` or ``±HH:MM``),
+    parsed in C; None for anything else, which takes the full path.
+
+    Every position is checked first, so fromisoformat's wider grammar never decides.
+    """
+    n = len(text)
+    if n < 20 or text[10] != "T" or text[4] != "-" or text[7] != "-" or text[13] != ":" or text[16] != ":":
+        return None
+    if n == 20 or n == 27:
+        if text[-1] != "Z" or (n == 27 and text[19] != "."):
+            return None
+    elif n == 25 or n == 32:
+        if text[-6] not in "+-" or text[-3] != ":" or (n == 32 and text[19] != "."):
+            return None
+    else:
+        return None
+    try:
+        return _fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def structure_naive_datetime(value: Any, _: Any = None) -> _dt.datetime:
     """A plain ``datetime`` field: ISO 8601 text, a date, or a unix timestamp; naive stays naive."""
     if value.__class__ is str:
+        fast = _canonical_datetime(value)
+        if fast is not None:
+            return fast
         m = _RFC3339.match(value)
         if m is not None:
             try:
@@ -376,6 +424,9 @@ def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
     parser, whose failures are reported as ``value_error`` like the reference does.
     """
     if value.__class__ is str:
+        fast = _canonical_datetime(value)
+        if fast is not None:
+            return fast
         m = _RFC3339.match(value)
         if m is not None:
             try:
@@ -620,6 +671,8 @@ def _duration_seconds(text: str) -> float | None:
 
 def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
     """Durations: seconds as a number, ISO 8601 (``PT1H``) or clock text (``1 day, 01:02:03``)."""
+    if value.__class__ is float and 0.0 <= value < 8e13:  # well inside the 999,999,999-day limit
+        return _seconds_to_timedelta(value)
     if isinstance(value, _dt.timedelta):
         return value
     seconds: float | None
@@ -731,13 +784,21 @@ def _raise_collected(errors: list[tuple[Loc, BaseException]], value: Any, title:
     raise ValidationError(title, lines)
 
 
+#: item hooks whose values of exactly this type come out unchanged: a list of them is only copied
+_EXACT_ITEMS: dict[Hook, type] = {structure_str: str}
+
+
 def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
     """A list (a tuple is accepted too); each item through ``item``."""
     container = set if kind == "set" else list
     accepted: tuple[type, ...] = (list, tuple, set, frozenset) if kind == "set" else (list, tuple)
     msg = f"Input should be a valid {kind}"
 
+    exact = _EXACT_ITEMS.get(item)
+
     def structure_list(value: Any, _: Any = None) -> Any:
+        if exact is not None and value.__class__ is list and all(v.__class__ is exact for v in value):
+            return container(value)
         if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
             raise InvalidValue(f"{kind}_type", msg, value)
         out = []
@@ -812,6 +873,8 @@ def datetime_to_json(value: _dt.datetime) -> str:
 
     Offsets are written in whole minutes (seconds dropped toward zero), as pydantic does.
     """
+    if value.tzinfo is UTC:
+        return value.isoformat()[:-6] + "Z"
     offset = value.utcoffset()
     if offset is None:
         return value.isoformat()
@@ -844,7 +907,12 @@ def any_to_json(value: Any) -> Any:
     if cls in _SCALARS:
         return value
     if cls is dict:
-        return {_key_to_json(k): any_to_json(v) for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            if k.__class__ is not str:
+                k = _key_to_json(k)
+            out[k] = v if v.__class__ in _SCALARS else any_to_json(v)
+        return out
     if cls is list or cls is tuple:
         return [any_to_json(v) for v in value]
     return _other_to_json(value)

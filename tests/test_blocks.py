@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from typing import Any
 
@@ -157,7 +158,15 @@ class TestUrls:
         host=st.one_of(
             st.from_regex(r"[A-Za-z0-9_-]{1,10}(\.[A-Za-z0-9-]{1,8}){0,3}\.?", fullmatch=True),
             st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,3}", fullmatch=True),
-            st.text(st.characters(categories=["Ll", "Lu", "Lo"]), min_size=1, max_size=6),
+            # Right-to-left letters are left out: lightschema does not apply IDNA's bidi rule
+            # (a known difference, listed in the README).
+            st.text(
+                st.characters(categories=["Ll", "Lu", "Lo"]).filter(
+                    lambda c: unicodedata.bidirectional(c) not in ("R", "AL", "AN")
+                ),
+                min_size=1,
+                max_size=6,
+            ),
         ),
         port=st.one_of(st.none(), st.integers(0, 70000).map(str)),
         path=st.lists(

@@ -1,0 +1,499 @@
+"""The command line: validate, dump and describe Prefect payloads without Prefect.
+
+``python -m lightschema validate --model FlowRun runs.jsonl`` checks every object and
+prints each invalid one's failing paths, then a summary; ``dump`` writes the
+normalised wire JSON of the valid ones; ``schema`` prints a model's JSON Schema;
+``models`` lists the model names. Exit status: 0 all valid, 1 some invalid, 2 usage
+error (unknown model, unreadable or malformed input).
+
+Input is read as a stream so large files run in bounded memory: JSON Lines a line
+at a time, a JSON array an item at a time. Only a single (non-array) JSON document
+spread over several lines is read whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import contextlib
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Literal
+
+from lightschema import objects, schedules
+from lightschema._base import PrefectBaseModel, validate_json_text
+from lightschema._schema import model_json_schema
+from lightschema.errors import ErrorDetails, ValidationError
+
+__all__ = ["InputError", "Progress", "iter_documents", "main", "model_registry"]
+
+#: how the input was laid out, which ``dump`` mirrors by default
+InputKind = Literal["empty", "jsonl", "array", "document"]
+
+_CHUNK = 1 << 16
+_WHITESPACE = " \t\n\r"
+
+
+def model_registry() -> dict[str, type[PrefectBaseModel]]:
+    """Every model the command line knows, by class name: the objects and the schedules."""
+    found: dict[str, type[PrefectBaseModel]] = {}
+    for module in (objects, schedules):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if isinstance(value, type) and issubclass(value, PrefectBaseModel):
+                found[name] = value
+    return found
+
+
+class InputError(Exception):
+    """The input cannot be read as JSON at all (as opposed to one invalid object)."""
+
+
+class _CountingReader:
+    """A binary stream that counts the bytes taken from it, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self._raw.readline(size)
+        self.count += len(line)
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.count += len(data)
+        return data
+
+
+class _Documents:
+    """The objects of one input, each with where it was found: ``line 3``, ``[12]`` or ``document``.
+
+    ``kind`` says how the input was laid out once the first object is out (or the
+    input is exhausted). Values that are not valid JSON come out as a
+    ``ValidationError`` in place of the value when the input is JSON Lines (the next
+    line can still be read); in an array or a single document they raise
+    :class:`InputError`, since nothing after them can be trusted.
+    """
+
+    def __init__(self, reader: _CountingReader, title: str) -> None:
+        self._reader = reader
+        self._title = title
+        self.kind: InputKind = "empty"
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        reader = self._reader
+        # Look at a bounded amount first: a whole array may sit on one line.
+        line_no = 1
+        head = reader.readline(_CHUNK)
+        while head and not head.strip():
+            line_no += head.count(b"\n")
+            head = reader.readline(_CHUNK)
+        if not head:
+            return
+        if head.lstrip().startswith(b"["):
+            self.kind = "array"
+            yield from _ArrayItems(reader, head, line_no)
+            return
+        if not head.endswith(b"\n"):
+            head += reader.readline()
+        try:
+            first = validate_json_text(head, self._title)
+        except ValidationError:
+            first = None
+        if isinstance(first, dict):
+            self.kind = "jsonl"
+            yield f"line {line_no}", first
+            yield from self._lines(line_no)
+            return
+        self.kind = "document"
+        try:
+            document = validate_json_text(head + reader.read(), self._title)
+        except ValidationError as exc:
+            raise InputError(exc.errors()[0]["msg"]) from None
+        yield "document", document
+
+    def _lines(self, line_no: int) -> Iterator[tuple[str, Any]]:
+        while True:
+            line = self._reader.readline()
+            if not line:
+                return
+            line_no += 1
+            if not line.strip():
+                continue
+            try:
+                value: Any = validate_json_text(line, self._title)
+            except ValidationError as exc:
+                value = exc
+            yield f"line {line_no}", value
+
+
+class _ArrayItems:
+    """The items of a JSON array read from a stream, one at a time.
+
+    Decodes a buffer that holds only what has not been consumed yet. A value that
+    cannot be decoded, or that ends exactly at the end of the buffer (a number may
+    go on), is retried with more input; reads grow with the buffer so one large
+    item costs linear, not quadratic, work.
+    """
+
+    def __init__(self, reader: _CountingReader, head: bytes, line_no: int) -> None:
+        self._reader = reader
+        self._text = codecs.getincrementaldecoder("utf-8")()
+        self._json = json.JSONDecoder()
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._lines_before = line_no - 1  # newlines in text already dropped from the buffer
+        self._column_base = 0  # characters since the last dropped newline
+        self._append(head)
+        self._pos = self._buf.index("[") + 1
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        index = 0
+        if self._next_char() == "]":
+            self._pos += 1
+        else:
+            while True:
+                yield f"[{index}]", self._value()
+                index += 1
+                char = self._next_char()
+                if char not in (",", "]"):
+                    self._fail("Expecting ',' delimiter", self._pos)
+                self._pos += 1
+                if char == "]":
+                    break
+        if self._next_char():
+            self._fail("Extra data", self._pos)
+
+    def _append(self, data: bytes, final: bool = False) -> None:
+        try:
+            text = self._text.decode(data, final)
+        except UnicodeDecodeError:
+            raise InputError("Invalid JSON: invalid UTF-8") from None
+        if not text:
+            return  # nothing new: keep the buffer (and the positions into it) as they are
+        dropped = self._buf[: self._pos]
+        newlines = dropped.count("\n")
+        if newlines:
+            self._lines_before += newlines
+            self._column_base = len(dropped) - dropped.rindex("\n") - 1
+        else:
+            self._column_base += len(dropped)
+        self._buf = self._buf[self._pos :] + text
+        self._pos = 0
+
+    def _fill(self) -> bool:
+        """Read more input into the buffer; False at the end of the input."""
+        if self._eof:
+            return False
+        data = self._reader.read(max(_CHUNK, len(self._buf)))
+        if not data:
+            self._eof = True
+            self._append(b"", final=True)
+            return False
+        self._append(data)
+        return True
+
+    def _next_char(self) -> str:
+        """Skip whitespace; the next character, or "" at the end of the input."""
+        while True:
+            buf = self._buf
+            pos = self._pos
+            while pos < len(buf) and buf[pos] in _WHITESPACE:
+                pos += 1
+            self._pos = pos
+            if pos < len(buf):
+                return buf[pos]
+            if not self._fill():
+                return ""
+
+    def _value(self) -> Any:
+        if not self._next_char():
+            self._fail("Expecting value", self._pos)
+        while True:
+            try:
+                value, end = self._json.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                if self._fill():
+                    continue
+                self._fail(exc.msg, exc.pos)
+            except RecursionError:
+                raise InputError("Invalid JSON: nested too deeply") from None
+            if end == len(self._buf) and self._fill():
+                continue
+            # A number cut by the end of a chunk ("0" of "0.5") decodes too early: read on.
+            if self._buf[end : end + 1] in _NUMBER_TAIL and _is_number(value) and self._fill():
+                continue
+            self._pos = end
+            return value
+
+    def _fail(self, msg: str, pos: int) -> Any:
+        before = self._buf[:pos]
+        line = self._lines_before + before.count("\n") + 1
+        column = pos - before.rindex("\n") if "\n" in before else self._column_base + pos + 1
+        raise InputError(f"Invalid JSON: {msg} at line {line} column {column}")
+
+
+_NUMBER_TAIL = frozenset("0123456789.eE+-")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def iter_documents(stream: IO[bytes], title: str = "input") -> Iterator[tuple[str, Any]]:
+    """Each object of a JSON object, JSON array or JSON Lines stream, with its position.
+
+    See :class:`_Documents` for how bad JSON is reported.
+    """
+    return iter(_Documents(_CountingReader(stream), title))
+
+
+class Progress:
+    """A one-line progress report on a terminal, redrawn at most every ``interval`` seconds.
+
+    Silent for the first ``delay`` seconds, so short runs print nothing, and
+    entirely off when disabled (stderr is not a terminal).
+    """
+
+    def __init__(
+        self,
+        stream: IO[str],
+        total_bytes: int | None,
+        *,
+        enabled: bool,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = 0.2,
+        delay: float = 0.5,
+    ) -> None:
+        self._stream = stream
+        self._total = total_bytes
+        self.enabled = enabled
+        self._clock = clock
+        self._interval = interval
+        self._started = clock()
+        self._next = self._started + delay
+        self._width = 0
+
+    def update(self, objects_read: int, invalid: int, bytes_read: int) -> None:
+        """Redraw the line if it is time to."""
+        if not self.enabled:
+            return
+        now = self._clock()
+        if now < self._next:
+            return
+        self._next = now + self._interval
+        elapsed = now - self._started
+        rate = objects_read / elapsed if elapsed > 0 else 0.0
+        counts = f"{objects_read:,} objects, {invalid:,} invalid, {rate:,.0f} objects/s"
+        if self._total:
+            done = min(bytes_read / self._total, 1.0)
+            filled = int(done * 30)
+            text = f"[{'#' * filled}{'.' * (30 - filled)}] {done:4.0%} {counts}"
+        else:
+            text = f"{bytes_read / 1_000_000:,.1f} MB, {counts}"
+        self._draw(text)
+
+    def clear(self) -> None:
+        """Wipe the line, e.g. before other output goes to the same terminal."""
+        if self._width:
+            self._draw("")
+            self._width = 0
+
+    def _draw(self, text: str) -> None:
+        self._stream.write("\r" + text.ljust(self._width))
+        if not text:
+            self._stream.write("\r")
+        self._width = len(text)
+        self._stream.flush()
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+class _Usage(Exception):
+    """A usage error: reported on stderr, exit status 2."""
+
+
+def _model(name: str) -> type[PrefectBaseModel]:
+    models = model_registry()
+    cls = models.get(name)
+    if cls is None:
+        raise _Usage(f"unknown model {name!r}; try one of: {', '.join(sorted(models))}")
+    return cls
+
+
+@contextlib.contextmanager
+def _open_input(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
+    """The input as a binary stream, with its size when it is a regular file."""
+    if path == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # a text stream put in place of stdin (tests, embedding)
+            raw = io.BytesIO(sys.stdin.read().encode("utf-8"))
+        yield raw, None
+        return
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below
+        size = os.fstat(stream.fileno()).st_size
+    except OSError as exc:
+        raise _Usage(f"cannot read {path}: {exc.strerror}") from None
+    with stream:
+        yield stream, size or None
+
+
+def _report_invalid(out: IO[str], position: str, title: str, errors: list[ErrorDetails]) -> None:
+    out.write(f"{position}: invalid {title}\n")
+    for err in errors:
+        out.write(f"  {err['path']}: {err['msg']}\n")
+
+
+def _summary(title: str, total: int, invalid: int, elapsed: float) -> str:
+    rate = total / elapsed if elapsed > 0 else float("inf")
+    return f"{total} {title} objects read, {total - invalid} valid, {invalid} invalid ({rate:,.0f} objects/s)\n"
+
+
+class _ArrayWriter:
+    """Writes JSON texts as one JSON array, one item a line, without holding them."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._count = 0
+
+    def write(self, text: str) -> None:
+        self._out.write(("[\n" if self._count == 0 else ",\n") + text)
+        self._count += 1
+
+    def close(self) -> None:
+        self._out.write("[]\n" if self._count == 0 else "\n]\n")
+
+
+def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """``validate`` and ``dump``: one pass over the input, reporting invalid objects."""
+    cls = _model(args.model)
+    title = cls.__name__
+    dumping = args.command == "dump"
+    reports = err if dumping else out
+    total = invalid = 0
+    started = time.perf_counter()
+    with _open_input(args.path) as (raw, size):
+        reader = _CountingReader(raw)
+        documents = _Documents(reader, args.path)
+        progress = Progress(err, size, enabled=not args.no_progress and err.isatty())
+        writer: _ArrayWriter | None = None
+        try:
+            for position, value in documents:
+                total += 1
+                try:
+                    if isinstance(value, ValidationError):
+                        raise value
+                    obj = cls.model_validate(value)
+                except ValidationError as exc:
+                    invalid += 1
+                    progress.clear()
+                    _report_invalid(reports, position, title, exc.errors())
+                else:
+                    if dumping:
+                        fmt = args.format if args.format != "auto" else _auto_format(documents.kind)
+                        if fmt == "json":
+                            writer = writer or _ArrayWriter(out)
+                            writer.write(obj.model_dump_json())
+                        else:
+                            out.write(obj.model_dump_json() + "\n")
+                progress.update(total, invalid, reader.count)
+        except InputError as exc:
+            progress.clear()
+            raise _Usage(f"{args.path}: {exc}") from None
+        progress.clear()
+    if dumping:
+        fmt = args.format if args.format != "auto" else _auto_format(documents.kind)
+        if writer is not None:
+            writer.close()
+        elif fmt == "json":
+            out.write("[]\n")
+    summary = _summary(title, total, invalid, time.perf_counter() - started)
+    reports.write(summary)
+    return 1 if invalid else 0
+
+
+def _auto_format(kind: InputKind) -> Literal["json", "jsonl", "single"]:
+    if kind == "array":
+        return "json"
+    if kind == "document":
+        return "single"
+    return "jsonl"
+
+
+def _schema(args: argparse.Namespace, out: IO[str]) -> int:
+    cls = _model(args.model)
+    out.write(json.dumps(model_json_schema(cls, mode=args.mode), indent=args.indent) + "\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lightschema",
+        description="Validate, normalise and describe Prefect 3.9.1 payloads without Prefect.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in (
+        ("validate", "check that JSON objects are valid instances of a model"),
+        ("dump", "write the normalised wire JSON of every valid object"),
+    ):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--model", required=True, help="model name, e.g. FlowRun (see `lightschema models`)")
+        sub.add_argument("path", help="a JSON object, JSON array or JSON Lines file, or - for standard input")
+        sub.add_argument("--no-progress", action="store_true", help="never show the progress line on stderr")
+        if name == "dump":
+            sub.add_argument(
+                "--format",
+                choices=("auto", "json", "jsonl"),
+                default="auto",
+                help="json: one array; jsonl: one object a line; auto (default): like the input",
+            )
+    schema = commands.add_parser("schema", help="print the JSON Schema of a model")
+    schema.add_argument("--model", required=True, help="model name, e.g. FlowRun")
+    schema.add_argument("--indent", type=int, default=2, help="indentation of the printed schema (default 2)")
+    schema.add_argument(
+        "--mode",
+        choices=("validation", "serialization"),
+        default="validation",
+        help="what the model reads (default, as the reference's schema) or what dump writes",
+    )
+    commands.add_parser("models", help="list the model names")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse's own usage errors and --help
+        return exc.code if isinstance(exc.code, int) else 2
+    out, err = sys.stdout, sys.stderr
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        out.reconfigure(encoding="utf-8")  # dumps hold any text; never fail on a narrow locale
+    try:
+        if args.command == "models":
+            out.write("".join(f"{name}\n" for name in sorted(model_registry())))
+            return 0
+        if args.command == "schema":
+            return _schema(args, out)
+        return _run(args, out, err)
+    except _Usage as exc:
+        out.flush()
+        err.write(f"lightschema: {exc}\n")
+        return 2
+    except BrokenPipeError:  # e.g. `lightschema dump ... | head`: stop quietly
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            out.flush()

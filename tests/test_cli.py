@@ -1,0 +1,512 @@
+"""The command line: outputs compared whole, exit codes, input layouts, streaming and memory."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from prefect.client.schemas import objects as ref
+
+import lightschema._cli as cli
+from lightschema import objects
+from lightschema._base import validate_json_text
+from lightschema._schema import model_json_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "flow_runs.json"
+RUNS: list[dict[str, Any]] = json.loads(EXAMPLE.read_text())
+RATE = re.compile(r"\([0-9,]+ objects/s\)|\(inf objects/s\)")
+
+
+def masked(text: str) -> str:
+    """Output with the throughput figure (the only part that varies) replaced."""
+    return RATE.sub("(N objects/s)", text)
+
+
+def run_module(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "lightschema", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    return result
+
+
+def run_main(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str, stdin: bytes = b""
+) -> tuple[int, str, str]:
+    """``main(argv)`` in this process, with ``stdin`` as standard input."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, masked(captured.out), masked(captured.err)
+
+
+BAD_RUN = {"flow_id": "x", "state": {"type": "X"}}
+BAD_RUN_REPORT = (
+    "  $.flow_id: Input should be a valid UUID, got 'x'\n"
+    "  $.state.type: Input should be 'SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', "
+    "'CRASHED', 'PAUSED' or 'CANCELLING'\n"
+)
+
+
+def jsonl(*items: Any) -> bytes:
+    return "".join(json.dumps(item) + "\n" for item in items).encode()
+
+
+# -- the README's first command ---------------------------------------------------------------
+
+
+def test_quickstart_command_as_in_the_readme() -> None:
+    result = run_module("validate", "--model", "FlowRun", "examples/flow_runs.json")
+    assert (result.returncode, masked(result.stdout), result.stderr) == (
+        0,
+        "25 FlowRun objects read, 25 valid, 0 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_example_file_is_real_reference_data() -> None:
+    for run in RUNS:
+        assert ref.FlowRun.model_validate(run).model_dump(mode="json") == run
+
+
+# -- validate ---------------------------------------------------------------------------------
+
+
+def test_validate_jsonl_reports_each_invalid_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(jsonl(RUNS[0], RUNS[1]) + b"\n" + jsonl(BAD_RUN) + b"not json\n" + jsonl([1], RUNS[2]))
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", str(path)) == (
+        1,
+        "line 4: invalid FlowRun\n" + BAD_RUN_REPORT + "line 5: invalid FlowRun\n"
+        "  $: Invalid JSON: Expecting value at line 1 column 1\n"
+        "line 6: invalid FlowRun\n"
+        "  $: Input should be a valid dictionary or instance of FlowRun\n"
+        "6 FlowRun objects read, 3 valid, 3 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_jsonl_line_with_bad_utf8_is_one_invalid_object(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = jsonl(RUNS[0]) + b'{"flow_id": "\xff"}\n' + jsonl(RUNS[1])
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=data) == (
+        1,
+        "line 2: invalid FlowRun\n"
+        "  $: Invalid JSON: invalid UTF-8 at byte 13\n"
+        "3 FlowRun objects read, 2 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_jsonl_counts_leading_blank_lines_and_crlf(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = b"\r\n\n" + jsonl(RUNS[0]).replace(b"\n", b"\r\n") + b'{"flow_id": "x"}\r\n'
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=data) == (
+        1,
+        "line 4: invalid FlowRun\n"
+        "  $.flow_id: Input should be a valid UUID, got 'x'\n"
+        "2 FlowRun objects read, 1 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_array(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps([RUNS[0], BAD_RUN, 5, RUNS[1]], indent=2))
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", str(path)) == (
+        1,
+        "[1]: invalid FlowRun\n" + BAD_RUN_REPORT + "[2]: invalid FlowRun\n"
+        "  $: Input should be a valid dictionary or instance of FlowRun\n"
+        "4 FlowRun objects read, 2 valid, 2 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_single_object_from_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    pretty = json.dumps(RUNS[3], indent=2).encode()
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=pretty) == (
+        0,
+        "1 FlowRun objects read, 1 valid, 0 invalid (N objects/s)\n",
+        "",
+    )
+    bad = json.dumps(BAD_RUN, indent=2).encode()
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=bad) == (
+        1,
+        "document: invalid FlowRun\n" + BAD_RUN_REPORT + "1 FlowRun objects read, 0 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_stdin_in_a_subprocess() -> None:
+    result = run_module("validate", "--model", "Log", "-", stdin=jsonl({"name": "x", "level": "high"}))
+    assert (result.returncode, masked(result.stdout), result.stderr) == (
+        1,
+        "line 1: invalid Log\n"
+        "  $.level: Input should be a valid integer, unable to parse string as an integer\n"
+        "  $.message: Field required\n"
+        "  $.timestamp: Field required\n"
+        "1 Log objects read, 0 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_empty_input_reads_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_main(capsys, monkeypatch, "validate", "--model", "Flow", "-", stdin=b" \n\n") == (
+        0,
+        "0 Flow objects read, 0 valid, 0 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_validate_schedules_are_models_too(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    data = jsonl({"cron": "0 0 * * *"}, {"cron": "0 0 * * *", "interval": 5})
+    assert run_main(capsys, monkeypatch, "validate", "--model", "CronSchedule", "-", stdin=data) == (
+        1,
+        "line 2: invalid CronSchedule\n"
+        "  $.interval: Extra inputs are not permitted\n"
+        "2 CronSchedule objects read, 1 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+
+
+# -- usage errors -----------------------------------------------------------------------------
+
+
+def test_unknown_model(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ", ".join(sorted(cli.model_registry()))
+    assert run_main(capsys, monkeypatch, "validate", "--model", "Nope", "-") == (
+        2,
+        "",
+        f"lightschema: unknown model 'Nope'; try one of: {names}\n",
+    )
+    assert run_main(capsys, monkeypatch, "schema", "--model", "Nope") == (
+        2,
+        "",
+        f"lightschema: unknown model 'Nope'; try one of: {names}\n",
+    )
+
+
+def test_unreadable_files(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", str(missing)) == (
+        2,
+        "",
+        f"lightschema: cannot read {missing}: No such file or directory\n",
+    )
+    assert run_main(capsys, monkeypatch, "dump", "--model", "FlowRun", str(tmp_path)) == (
+        2,
+        "",
+        f"lightschema: cannot read {tmp_path}: Is a directory\n",
+    )
+
+
+def test_malformed_array_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("[\n" + json.dumps(BAD_RUN) + ',\n  {"a": }\n]')
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", str(path)) == (
+        2,
+        "[0]: invalid FlowRun\n" + BAD_RUN_REPORT,
+        f"lightschema: {path}: Invalid JSON: Expecting value at line 3 column 9\n",
+    )
+
+
+def test_malformed_document_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=b'{\n"a": 1,\n}') == (
+        2,
+        "",
+        "lightschema: -: Invalid JSON: Expecting property name enclosed in double quotes at line 3 column 1\n",
+    )
+
+
+def test_argument_errors_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_main(capsys, monkeypatch) == (
+        2,
+        "",
+        "usage: lightschema [-h] COMMAND ...\nlightschema: error: the following arguments are required: COMMAND\n",
+    )
+    code, out, err = run_main(capsys, monkeypatch, "validate", "x.json")
+    assert (code, out, err.splitlines()[-1]) == (
+        2,
+        "",
+        "lightschema validate: error: the following arguments are required: --model",
+    )
+
+
+# -- dump -------------------------------------------------------------------------------------
+
+
+def test_dump_array_writes_an_array_of_wire_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run_main(capsys, monkeypatch, "dump", "--model", "FlowRun", str(EXAMPLE))
+    expected = "[\n" + ",\n".join(objects.FlowRun.model_validate(r).model_dump_json() for r in RUNS) + "\n]\n"
+    assert (code, out, err) == (0, expected, "25 FlowRun objects read, 25 valid, 0 invalid (N objects/s)\n")
+    assert json.loads(out) == [ref.FlowRun.model_validate(r).model_dump(mode="json") for r in RUNS]
+
+
+def test_dump_jsonl_skips_and_reports_invalid_objects(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loose = {**RUNS[0], "created": "2024-01-02 03:04:05", "tags": ("a",), "run_count": "3"}
+    data = jsonl(loose, BAD_RUN, RUNS[1])
+    code, out, err = run_main(capsys, monkeypatch, "dump", "--model", "FlowRun", "-", stdin=data)
+    lines = [objects.FlowRun.model_validate(r).model_dump_json() for r in (loose, RUNS[1])]
+    assert (code, out, err) == (
+        1,
+        "".join(line + "\n" for line in lines),
+        "line 2: invalid FlowRun\n" + BAD_RUN_REPORT + "3 FlowRun objects read, 2 valid, 1 invalid (N objects/s)\n",
+    )
+    assert json.loads(out.splitlines()[0])["created"] == "2024-01-02T03:04:05Z"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "stdin", "expected"),
+    [
+        ("auto", json.dumps(RUNS[0], indent=1), "{one}\n"),
+        ("json", json.dumps(RUNS[0], indent=1), "[\n{one}\n]\n"),
+        ("jsonl", json.dumps([RUNS[0], RUNS[1]]), "{one}\n{two}\n"),
+        ("json", jsonl(RUNS[0], RUNS[1]).decode(), "[\n{one},\n{two}\n]\n"),
+        ("auto", "[]", "[]\n"),
+        ("json", "", "[]\n"),
+        ("auto", "", ""),
+        ("auto", json.dumps([BAD_RUN]), "[]\n"),
+    ],
+)
+def test_dump_formats(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str, stdin: str, expected: str
+) -> None:
+    one, two = (objects.FlowRun.model_validate(r).model_dump_json() for r in RUNS[:2])
+    code, out, _ = run_main(
+        capsys, monkeypatch, "dump", "--model", "FlowRun", "--format", fmt, "-", stdin=stdin.encode()
+    )
+    assert (code, out) == (1 if 'flow_id": "x' in stdin else 0, expected.format(one=one, two=two))
+
+
+# -- schema and models ------------------------------------------------------------------------
+
+
+def test_schema_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_main(capsys, monkeypatch, "schema", "--model", "Log") == (
+        0,
+        json.dumps(model_json_schema(objects.Log), indent=2) + "\n",
+        "",
+    )
+    assert run_main(capsys, monkeypatch, "schema", "--model", "FlowRun", "--indent", "0") == (
+        0,
+        json.dumps(model_json_schema(objects.FlowRun), indent=0) + "\n",
+        "",
+    )
+    assert run_main(capsys, monkeypatch, "schema", "--model", "TaskRun", "--mode", "serialization") == (
+        0,
+        json.dumps(model_json_schema(objects.TaskRun, mode="serialization"), indent=2) + "\n",
+        "",
+    )
+
+
+def test_models_command() -> None:
+    result = run_module("models")
+    reference = json.loads(Path("/work/shared/reference/prefect-3.9.1-objects.schema.json").read_text())["models"]
+    names = sorted({*reference, "CreatedBy", "UpdatedBy", "Serializer", "ResultRecordMetadata"})
+    assert (result.returncode, result.stdout, result.stderr) == (0, "".join(n + "\n" for n in names), "")
+
+
+# -- the stream reader ------------------------------------------------------------------------
+
+
+def read_all(data: bytes) -> list[tuple[str, Any]]:
+    return list(cli.iter_documents(io.BytesIO(data)))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(items=st.lists(json_values, max_size=6), indent=st.sampled_from([None, 1]), chunk=st.integers(1, 7))
+def test_array_items_match_json_loads(items: list[Any], indent: int | None, chunk: int) -> None:
+    """Any array, read in tiny chunks (values split anywhere, even inside a character)."""
+    text = json.dumps(items, indent=indent, ensure_ascii=False).encode()
+    original = cli._CHUNK
+    cli._CHUNK = chunk
+    try:
+        assert read_all(text) == [(f"[{i}]", item) for i, item in enumerate(items)]
+    finally:
+        cli._CHUNK = original
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[1,2", "[1 2]", "[1,]", "[1] x", "[", '[{"a":1}', '  \n\n [1,\n  2,\n  {"b" 1}]', '["é" , tru]', "[1e]"],
+)
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 16])
+def test_array_errors_read_like_whole_document_errors(text: str, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "_CHUNK", chunk)
+    with pytest.raises(cli.InputError) as info:
+        read_all(text.encode())
+    with pytest.raises(ValueError) as whole:
+        validate_json_text(text, "x")
+    assert str(info.value) == whole.value.errors()[0]["msg"]  # type: ignore[attr-defined]
+
+
+def test_array_items_come_before_the_input_is_read_through() -> None:
+    """An array is read a buffer at a time: the first item is out long before the end."""
+
+    class Tracking(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            assert size is not None and size > 0, "whole read"
+            return super().read(size)
+
+    item = json.dumps(RUNS[0]).encode()
+    stream = Tracking(b"[" + b",".join([item] * 2000) + b"]")
+    items: Iterator[tuple[str, Any]] = cli.iter_documents(stream)
+    assert next(items) == ("[0]", RUNS[0])
+    assert stream.tell() < 3 * (1 << 16) < len(stream.getvalue()) // 10
+    assert sum(1 for _ in items) == 1999
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_at_most_every_interval_and_clears() -> None:
+    now = [100.0]
+    screen = Terminal()
+    progress = cli.Progress(screen, 1000, enabled=True, clock=lambda: now[0], interval=0.5, delay=1.0)
+    progress.update(10, 0, 100)  # within the delay: nothing
+    now[0] = 101.0
+    progress.update(20, 1, 250)
+    now[0] = 101.2
+    progress.update(30, 1, 300)  # within the interval: nothing
+    now[0] = 102.0
+    progress.update(40, 2, 2000)
+    progress.clear()
+    first = "[#######.......................]  25% 20 objects, 1 invalid, 20 objects/s"
+    second = "[##############################] 100% 40 objects, 2 invalid, 20 objects/s"
+    assert screen.getvalue() == "\r" + first + "\r" + second + "\r" + " " * len(second) + "\r"
+
+
+def test_progress_without_a_size_shows_bytes_and_is_off_when_disabled() -> None:
+    screen = Terminal()
+    progress = cli.Progress(screen, None, enabled=True, clock=lambda: 5.0, delay=0.0)
+    progress.update(3, 0, 2_500_000)
+    assert screen.getvalue() == "\r2.5 MB, 3 objects, 0 invalid, 0 objects/s"
+    silent = io.StringIO()
+    off = cli.Progress(silent, 10, enabled=False, delay=0.0)
+    off.update(1, 0, 5)
+    off.clear()
+    assert silent.getvalue() == ""
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Captured stderr is no terminal: nothing but the reports appears there, however long the run."""
+    monkeypatch.setattr(cli.Progress, "__init__", _eager_progress_init)
+    code, _, err = run_main(capsys, monkeypatch, "dump", "--model", "FlowRun", str(EXAMPLE))
+    assert (code, err) == (0, "25 FlowRun objects read, 25 valid, 0 invalid (N objects/s)\n")
+
+
+def test_progress_shown_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli.Progress, "__init__", _eager_progress_init)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main(["validate", "--model", "FlowRun", str(EXAMPLE)]) == 0
+    size = EXAMPLE.stat().st_size
+    assert terminal.getvalue().startswith("\r[")
+    assert terminal.getvalue().endswith("\r")
+    assert re.sub(r"[\d,]+ objects/s", "R", terminal.getvalue().split("\r")[-3]) == (
+        f"[{'#' * 30}] 100% 25 objects, 0 invalid, R"
+    )
+    assert size > 0
+    assert masked(capsys.readouterr().out) == "25 FlowRun objects read, 25 valid, 0 invalid (N objects/s)\n"
+    terminal.truncate(0)
+    terminal.seek(0)
+    assert cli.main(["validate", "--no-progress", "--model", "FlowRun", str(EXAMPLE)]) == 0
+    assert terminal.getvalue() == ""
+
+
+_original_progress_init = cli.Progress.__init__
+
+
+def _eager_progress_init(self: cli.Progress, stream: Any, total: int | None, *, enabled: bool, **_: Any) -> None:
+    """A progress line that draws on every update (no delay, no interval)."""
+    _original_progress_init(self, stream, total, enabled=enabled, interval=0.0, delay=0.0)
+
+
+# -- bounded memory ---------------------------------------------------------------------------
+
+MEMORY_LIMIT_KB = 80_000  # interpreter + lightschema is ~25 MB; loading 50 MB of JSON whole is > 110 MB
+
+# The peak resident size of this process image: /proc's VmHWM where there is one, since
+# getrusage's ru_maxrss also counts the parent's pages the child had before exec.
+MEASURE = """
+import resource, sys
+from pathlib import Path
+from lightschema._cli import main
+code = main(sys.argv[1:])
+status = Path("/proc/self/status")
+lines = status.read_text().splitlines() if status.exists() else []
+peak = [int(line.split()[1]) for line in lines if line.startswith("VmHWM:")]
+print("MAXRSS", peak[0] if peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "array"])
+def test_large_input_runs_in_bounded_memory(tmp_path: Path, layout: str) -> None:
+    """~50 MB of flow runs (large parameters keep it quick) never held at once."""
+    run = {**RUNS[0], "parameters": {"blob": "x" * 25_000}}
+    text = json.dumps(run)
+    count = 50_000_000 // len(text)
+    path = tmp_path / f"big.{layout}"
+    with path.open("w") as f:
+        if layout == "jsonl":
+            f.writelines(text + "\n" for _ in range(count))
+        else:
+            f.write("[" + ",\n".join(text for _ in range(count)) + "]")
+    assert path.stat().st_size > 49_000_000
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, "validate", "--model", "FlowRun", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, masked(result.stdout)) == (
+        0,
+        f"{count} FlowRun objects read, {count} valid, 0 invalid (N objects/s)\n",
+    )
+    maxrss = int(result.stderr.split()[-1])
+    assert maxrss < MEMORY_LIMIT_KB, f"max RSS {maxrss} KB"

@@ -152,9 +152,19 @@ _set_slot = object.__setattr__
 _SAFE_UNKNOWN = SafeUUID.unknown
 
 
+#: recently read canonical UUID texts and their (immutable, so shareable) UUIDs: the
+#: same ids (flow, deployment, work pool) recur across a response, and sharing one
+#: object for them saves time and memory. Cleared when full, so it stays small.
+_uuid_cache: dict[str, UUID] = {}
+_UUID_CACHE_SIZE = 4096
+
+
 def structure_uuid(value: Any, _: Any = None) -> UUID:
     """UUIDs from their text (hyphenated, bare hex, braced or urn) or 16 raw bytes."""
     if value.__class__ is str:
+        cached = _uuid_cache.get(value)
+        if cached is not None:
+            return cached
         # The canonical 36-character form, built without UUID.__init__'s general parsing.
         # isascii/isalnum keep out what int() would also take: signs, "_", spaces, non-ASCII digits.
         if len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
@@ -168,6 +178,9 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
                     uuid = _new_object(UUID)
                     _set_slot(uuid, "int", number)
                     _set_slot(uuid, "is_safe", _SAFE_UNKNOWN)
+                    if len(_uuid_cache) >= _UUID_CACHE_SIZE:
+                        _uuid_cache.clear()
+                    _uuid_cache[value] = uuid
                     return uuid
         if _UUID_TEXT.match(value) and _hyphens_consistent(value):
             return UUID(value)
@@ -374,6 +387,8 @@ _DATETIME_MESSAGES = {
 
 
 _fromisoformat = _dt.datetime.fromisoformat
+_timedelta = _dt.timedelta
+_floor = math.floor
 
 
 def _canonical_datetime(text: str) -> _dt.datetime | None:
@@ -672,7 +687,8 @@ def _duration_seconds(text: str) -> float | None:
 def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
     """Durations: seconds as a number, ISO 8601 (``PT1H``) or clock text (``1 day, 01:02:03``)."""
     if value.__class__ is float and 0.0 <= value < 8e13:  # well inside the 999,999,999-day limit
-        return _seconds_to_timedelta(value)
+        whole = int(value)  # as _seconds_to_timedelta, for the common case, inline
+        return _timedelta(0, whole, _floor((value - whole) * 1e6 + 0.5))
     if isinstance(value, _dt.timedelta):
         return value
     seconds: float | None

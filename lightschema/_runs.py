@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from lightschema._enums import TERMINAL_STATES, RunType, StateType
 from lightschema._fields import constrained, optional, value_error
 from lightschema._names import generate_slug
 from lightschema.converter import OMIT, STRUCTURE, UNSTRUCTURE
-from lightschema.errors import InvalidValue
+from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 if TYPE_CHECKING:
     from lightschema._results import StoragePath, StorageReader
@@ -73,8 +74,6 @@ def _label_errors(value: Any, _: Any = None) -> bool | int | float | str:
     try:
         return _label_value(value)
     except InvalidValue:
-        from lightschema.errors import ValidationError, detail
-
         raise ValidationError(
             "labels",
             [
@@ -170,8 +169,6 @@ def _structure_serializer(value: Any, _: Any = None) -> Serializer:
     A known ``type`` takes only its own options, typed; an unknown ``type`` is kept
     as given, unchecked; no ``type`` at all is the base serializer, ``__base__``.
     """
-    from lightschema.errors import ValidationError, detail, flatten
-
     if isinstance(value, Serializer):
         return value
     if not isinstance(value, dict):
@@ -235,7 +232,6 @@ def data_discriminator(x: Any) -> str:
 def _structure_state_data(value: Any, _: Any = None) -> Any:
     if data_discriminator(value) == "ResultRecordMetadata":
         from lightschema.converter import converter
-        from lightschema.errors import ValidationError
 
         try:
             return converter.structure(value, ResultRecordMetadata)
@@ -501,6 +497,18 @@ class TaskRunPolicy(PrefectBaseModel):
         if not self.retries and self.max_retries != 0:
             object.__setattr__(self, "retries", self.max_retries)
         if not self.retry_delay and self.retry_delay_seconds != 0:
+            if not math.isfinite(self.retry_delay_seconds):  # the reference crashes on int(inf)
+                raise ValidationError(
+                    type(self).__name__,
+                    [
+                        detail(
+                            "finite_number",
+                            ("retry_delay_seconds",),
+                            "Input should be a finite number",
+                            self.retry_delay_seconds,
+                        )
+                    ],
+                )
             object.__setattr__(self, "retry_delay", int(self.retry_delay_seconds))
 
 

@@ -22,10 +22,11 @@ from uuid import UUID
 import attrs
 from cattrs import Converter
 from cattrs.fns import identity
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_structure_fn, override
 
 from lightschema import _hooks
 from lightschema._base import DateTime, PrefectBaseModel
+from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._gc import collector_paused
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
@@ -179,8 +180,36 @@ def _checked(hook: _hooks.Hook, check: Callable[[Any], Any]) -> _hooks.Hook:
     return structure_checked
 
 
+def _optional_inner(tp: Any) -> Any:
+    """``X`` for ``X | None`` (a union of the rest when there are several); None otherwise."""
+    if not _is_optional(tp):
+        return None
+    rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
+    return rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union
+
+
+_EXACT = frozenset({str, int, float, bool})
+
+
+def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
+    """How the fast path reads one field: a field with its own hook or check always calls it."""
+    override_hook = a.metadata.get(STRUCTURE)
+    check = a.metadata.get(CHECK)
+    if override_hook is not None or check is not None:
+        hook = override_hook or _hook(a.type, c)
+        return LoadPlan(a.name, _checked(hook, check) if check else hook, None, False, a.default)
+    inner = _optional_inner(a.type)
+    tp = a.type if inner is None else inner
+    exact = tp if tp in _EXACT else None
+    return LoadPlan(a.name, _hook(tp, c), exact, inner is not None, a.default)
+
+
 def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
-    """Generate the structure function of one model class, fields' hooks bound once."""
+    """Generate the structure functions of one model class, fields' hooks bound once.
+
+    Two are made: a fast one for valid input, and cattrs' detailed one, which runs
+    only when the fast one fails and reports every failing field with its path.
+    """
     cls, target = _model_target(tp)
     with _build_lock:
         attrs.resolve_types(cls)
@@ -191,16 +220,18 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
             hook = a.metadata.get(STRUCTURE) or _hook(a.type, c)
             check = a.metadata.get(CHECK)
             overrides[a.name] = override(struct_hook=_checked(hook, check) if check else hook)
-        generated = make_dict_structure_fn(
+        detailed = make_dict_structure_fn(
             target,
             c,
             _cattrs_forbid_extra_keys=cls._extra == "forbid",
             _cattrs_detailed_validation=True,
             **overrides,  # type: ignore[arg-type]
         )
+        fast = make_load(cls, [_load_plan(a, c) for a in attrs.fields(cls) if a.init])
     before = getattr(cls, "_before_validate", None)
     known = frozenset(a.name for a in attrs.fields(cls) if a.init)
     keep_extra = cls._extra == "allow"
+    forbid_extra = cls._extra == "forbid"
     title = cls.__name__
     not_a_dict = f"Input should be a valid dictionary or instance of {title}"
 
@@ -214,9 +245,14 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
         if before is not None:
             value = before(value)
         try:
-            obj = generated(value, cls)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
-            raise ValidationError(title, flatten(exc, (), value)) from None
+            if forbid_extra and not known.issuperset(value):
+                raise KeyError("unknown keys")
+            obj = fast(value)
+        except Exception:  # noqa: BLE001 - the detailed pass says what was wrong
+            try:
+                obj = detailed(value, cls)
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
+                raise ValidationError(title, flatten(exc, (), value)) from None
         if keep_extra:
             extra = {k: v for k, v in value.items() if k not in known}
             object.__setattr__(obj, "model_extra", extra)
@@ -292,19 +328,22 @@ def _union_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     return _hooks.any_to_json
 
 
+def _dump_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:
+    """How one field is written: as is when JSON-ready, else through its hook (None kept)."""
+    own = a.metadata.get(UNSTRUCTURE)
+    if own is not None:
+        return DumpPlan(a.name, own, False)
+    inner = _optional_inner(a.type)
+    hook = _json_hook(a.type if inner is None else inner, c)
+    return DumpPlan(a.name, None if hook is identity else hook, inner is not None)
+
+
 def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     """Generate the JSON-mode unstructure function of one model class."""
-    cls, target = _model_target(tp)
+    cls, _ = _model_target(tp)
     with _build_lock:
         attrs.resolve_types(cls)
-        overrides = {}
-        for a in attrs.fields(cls):
-            if _omitted(a):
-                overrides[a.name] = override(omit=True)
-                continue
-            hook = a.metadata.get(UNSTRUCTURE) or _json_hook(a.type, c)
-            overrides[a.name] = override(unstruct_hook=hook)
-        generated = make_dict_unstructure_fn(target, c, **overrides)  # type: ignore[arg-type]
+        generated = make_dump(cls, [_dump_plan(a, c) for a in attrs.fields(cls) if not _omitted(a)])
     if cls._extra != "allow":
         return generated
 

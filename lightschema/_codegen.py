@@ -1,0 +1,111 @@
+"""Straight-line structure and unstructure functions, generated once per model class.
+
+cattrs' generated structure code calls one hook per field and wraps each in its own
+error handling, which is what a detailed error report needs but more than valid
+input needs. The functions made here are the fast path: type checks a field's hook
+would only confirm (a ``str`` that is already a ``str``, a ``None`` for an optional
+field) are inlined, everything else calls the same hooks, and a failure anywhere
+hands the input to cattrs' detailed function, which reports every failing field.
+The converter decides each field's plan; this module only writes the code.
+"""
+
+from __future__ import annotations
+
+import linecache
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import attrs
+
+__all__ = ["DumpPlan", "LoadPlan", "make_dump", "make_load"]
+
+_MISSING = object()
+
+
+class LoadPlan(NamedTuple):
+    """How one field is read: its hook, and what may skip the hook.
+
+    ``exact``: a value of exactly this class needs no conversion (``str``, ``int``, ...).
+    ``optional``: ``None`` is kept as is and ``hook`` handles the rest.
+    """
+
+    name: str
+    hook: Callable[[Any, Any], Any]
+    exact: type | None
+    optional: bool
+    default: Any  # attrs.NOTHING, a constant, or an attrs.Factory
+
+
+class DumpPlan(NamedTuple):
+    """How one field is written: as is (``hook`` None), or through ``hook``, maybe skipping None."""
+
+    name: str
+    hook: Callable[[Any], Any] | None
+    optional: bool
+
+
+def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -> Any:
+    """Compile generated source, registered in linecache so tracebacks can show it."""
+    code = compile(source, filename, "exec")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(code, namespace)
+    return namespace[name]
+
+
+def make_load(cls: type, plans: Sequence[LoadPlan]) -> Callable[[dict[str, Any]], Any]:
+    """``load(mapping) -> cls instance``; raises on any bad field (the caller reports it)."""
+    namespace: dict[str, Any] = {"__cl": cls, "__missing": _MISSING}
+    lines = ["def load(o):", "    g = o.get"]
+    args = []
+    for i, plan in enumerate(plans):
+        var, hook, default = f"f{i}", f"h{i}", f"d{i}"
+        namespace[hook] = plan.hook
+        key = repr(plan.name)
+        check = _inline_check(var, hook, plan, namespace, i)
+        if plan.default is attrs.NOTHING:
+            lines.append(f"    {var} = o[{key}]")
+            lines.extend(check)
+        elif plan.optional and plan.default is None:
+            lines.append(f"    {var} = g({key})")
+            lines.extend(check)
+        else:
+            is_factory = isinstance(plan.default, attrs.Factory)  # type: ignore[arg-type]
+            namespace[default] = plan.default.factory if is_factory else plan.default
+            lines.append(f"    {var} = g({key}, __missing)")
+            lines.append(f"    if {var} is __missing:")
+            lines.append(f"        {var} = {default}()" if is_factory else f"        {var} = {default}")
+            lines.append("    else:")
+            lines.extend("    " + line for line in check)
+        args.append(f"{plan.name}={var}")
+    lines.append(f"    return __cl({', '.join(args)})")
+    filename = f"<lightschema generated load {cls.__module__}.{cls.__qualname__}>"
+    return _compile("\n".join(lines) + "\n", filename, namespace, "load")  # type: ignore[no-any-return]
+
+
+def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any], i: int) -> list[str]:
+    if plan.exact is not None:
+        namespace[f"t{i}"] = plan.exact
+        skip = f"{var} is not None and " if plan.optional else ""
+        return [f"    if {skip}{var}.__class__ is not t{i}:", f"        {var} = {hook}({var}, None)"]
+    if plan.optional:
+        return [f"    if {var} is not None:", f"        {var} = {hook}({var}, None)"]
+    return [f"    {var} = {hook}({var}, None)"]
+
+
+def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str, Any]]:
+    """``dump(instance) -> dict`` with the fields in order, each as its plan says."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for i, plan in enumerate(plans):
+        key, attr = repr(plan.name), f"o.{plan.name}"
+        if plan.hook is None:
+            items.append(f"{key}: {attr}")
+            continue
+        namespace[f"h{i}"] = plan.hook
+        if plan.optional:
+            items.append(f"{key}: None if (v := {attr}) is None else h{i}(v)")
+        else:
+            items.append(f"{key}: h{i}({attr})")
+    source = "def dump(o):\n    return {\n" + "".join(f"        {item},\n" for item in items) + "    }\n"
+    filename = f"<lightschema generated dump {cls.__module__}.{cls.__qualname__}>"
+    return _compile(source, filename, namespace, "dump")  # type: ignore[no-any-return]

@@ -173,11 +173,17 @@ class PrefectBaseModel:
         exclude_none: bool = False,
         indent: int | None = None,
     ) -> str:
-        """This model as compact JSON text, the way the reference writes it."""
-        data = self.model_dump(mode="json", include=include, exclude=exclude, exclude_none=exclude_none)
-        if indent is None:
-            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        return json.dumps(data, indent=indent, ensure_ascii=False)
+        """This model as JSON text, the way the reference writes it (compact unless ``indent``).
+
+        Uses orjson when it is installed (the ``fast`` extra), the stdlib otherwise.
+        """
+        from lightschema._json import dumps
+
+        def json_data() -> Any:
+            return self.model_dump(mode="json", include=include, exclude=exclude, exclude_none=exclude_none)
+
+        plain = include is None and exclude is None and not exclude_none
+        return dumps(self, json_data, indent=indent, fast=plain)
 
     # -- copying -----------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from lightschema import _hooks
 from lightschema._base import DateTime, PrefectBaseModel
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._gc import collector_paused
+from lightschema._json import _native, native_datetime, register_native_dump
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 __all__ = [
@@ -355,6 +356,71 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     return unstructure_with_extra
 
 
+# -- unstructuring (native mode, for orjson) ----------------------------------------
+
+
+def _native_value(value: Any) -> Any:
+    """A union member or list item: a model as its native dump, anything else as it is."""
+    return _native(value) if isinstance(value, PrefectBaseModel) else value
+
+
+def _native_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
+    """How a field is written for orjson: None where orjson writes it as the reference does."""
+    if tp in _PASSTHROUGH or tp is UUID or tp is Any or _is_enum(tp) or _is_literal(tp):
+        return None
+    if tp is datetime.datetime or tp is DateTime:
+        return native_datetime
+    if tp is datetime.timedelta:
+        return _hooks.timedelta_to_json
+    if _is_model(tp):
+        return _native
+    origin = typing.get_origin(tp)
+    if origin in (list, set, frozenset):
+        (item,) = typing.get_args(tp) or (Any,)
+        inner = _native_hook(item, c)
+        if inner is None:
+            return None if origin is list else list
+        item_hook: Callable[[Any], Any] = inner
+        return lambda value: [item_hook(v) for v in value]
+    if origin is dict:
+        key, val = typing.get_args(tp) or (Any, Any)
+        inner = _native_hook(val, c)
+        if inner is None and key is str:
+            return None
+        if inner is None:
+            return _hooks.any_to_json  # non-text keys: written as the JSON mode writes them
+        value_hook: Callable[[Any], Any] = inner
+        return lambda value: {k: value_hook(v) for k, v in value.items()}
+    if _is_union(tp):
+        return _native_value
+    return _json_hook(tp, c)
+
+
+def _native_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:
+    own = a.metadata.get(UNSTRUCTURE)
+    if own is _hooks.any_to_json:
+        return DumpPlan(a.name, None, False)  # orjson walks it, and calls back for what it cannot write
+    if own is not None:
+        return DumpPlan(a.name, own, False)
+    inner = _optional_inner(a.type)
+    return DumpPlan(a.name, _native_hook(a.type if inner is None else inner, c), inner is not None)
+
+
+def _make_native_dump(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """The native dump of one model class: JSON mode, but UUIDs, datetimes, enums kept for orjson."""
+    attrs.resolve_types(cls)
+    dump = make_dump(cls, [_native_plan(a, converter) for a in attrs.fields(cls) if not _omitted(a)])
+    if getattr(cls, "_extra", None) != "allow":
+        return dump
+
+    def dump_with_extra(obj: Any) -> dict[str, Any]:
+        data = dump(obj)
+        data.update(obj.model_extra)
+        return data
+
+    return dump_with_extra
+
+
 # -- unstructuring (python mode) -----------------------------------------------------
 
 
@@ -439,6 +505,7 @@ def make_converter() -> Converter:
 
 
 converter = make_converter()
+register_native_dump(_make_native_dump)
 
 
 def _type_name(tp: Any) -> str:

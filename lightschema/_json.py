@@ -1,0 +1,108 @@
+"""JSON text out: models to the exact text the reference writes.
+
+With the optional ``orjson`` accelerator (``pip install "lightschema[fast]"``), a
+model is first unstructured to a "native" dict that keeps UUIDs, datetimes and
+enums as they are and values typed ``Any`` unwalked, and orjson writes it in C:
+its text for those values, and for floats, is the reference's. Anything orjson
+will not write the same way (a datetime subclass or an offset with seconds, a key
+that is not a string, an integer beyond 64 bits) sends the call down the stdlib
+path, which writes the JSON-mode dump with ``json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import threading
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from lightschema import _hooks
+
+__all__ = ["dumps", "register_native_dump"]
+
+_UTC = _dt.timezone.utc
+_orjson: ModuleType | None = None
+_orjson_checked = False
+_lock = threading.Lock()
+_native_dumps: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_native_factory: Callable[[type], Callable[[Any], dict[str, Any]]] | None = None
+
+
+def register_native_dump(factory: Callable[[type], Callable[[Any], dict[str, Any]]]) -> None:
+    """Set how native dumps are made for a model class (the converter does this)."""
+    global _native_factory
+    _native_factory = factory
+
+
+def _native(obj: Any) -> dict[str, Any]:
+    cls = obj.__class__
+    dump = _native_dumps.get(cls)
+    if dump is None:
+        assert _native_factory is not None, "lightschema.converter registers the native dump factory"
+        with _lock:
+            dump = _native_dumps.get(cls) or _native_factory(cls)
+            _native_dumps[cls] = dump
+    return dump(obj)
+
+
+def native_datetime(value: _dt.datetime) -> Any:
+    """Datetimes orjson writes as the reference does (UTC or naive) stay as they are."""
+    tz = value.tzinfo
+    if (tz is _UTC or tz is None) and value.__class__ is _dt.datetime:
+        return value
+    return _hooks.datetime_to_json(value)
+
+
+def _default(value: Any) -> Any:
+    """What orjson cannot write itself, made JSON-ready as the JSON-mode dump would."""
+    if hasattr(value, "__attrs_attrs__"):
+        return _native(value)
+    return _hooks.any_to_json(value)
+
+
+def _get_orjson() -> ModuleType | None:
+    global _orjson, _orjson_checked
+    if not _orjson_checked:
+        try:
+            import orjson as module
+        except ImportError:
+            _orjson = None
+        else:
+            _orjson = module
+        _orjson_checked = True
+    return _orjson
+
+
+def dumps(obj: Any, json_data: Callable[[], Any], *, indent: int | None = None, fast: bool = True) -> str:
+    """JSON text for model ``obj``; ``json_data()`` gives its JSON-mode dump for the stdlib path."""
+    orjson = _get_orjson() if fast and indent is None else None
+    if orjson is not None:
+        try:
+            return orjson.dumps(_native(obj), default=_default, option=orjson.OPT_UTC_Z).decode()  # type: ignore[no-any-return]
+        except TypeError:  # includes orjson.JSONEncodeError: write it the careful way
+            pass
+    data = json_data()
+    try:
+        return _stdlib_dumps(data, indent, allow_nan=False)
+    except ValueError:  # NaN or infinity: the reference writes null
+        return _stdlib_dumps(_finite(data), indent, allow_nan=False)
+
+
+def _stdlib_dumps(data: Any, indent: int | None, *, allow_nan: bool) -> str:
+    if indent is None:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan)
+    return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN and infinity replaced by None, as the reference writes them."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite(v) for v in data]
+    return data

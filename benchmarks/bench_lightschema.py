@@ -29,7 +29,10 @@ class Codec:
 
         self.cls = cls
         self._list_type = list[cls]
+        from lightschema import dump_json
+
         self._unstructure = converter.unstructure
+        self._dump_json = dump_json
         try:
             import orjson
         except ImportError:
@@ -55,15 +58,21 @@ class Codec:
         return self._unstructure(objs, self._list_type)  # type: ignore[no-any-return]
 
     def to_json(self, objs: list[Any]) -> bytes:
-        """Models to compact JSON bytes with the standard library's encoder."""
-        data = self._unstructure(objs, self._list_type)
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        """Models to compact JSON bytes with the standard library only (orjson turned off)."""
+        from lightschema import _json
+
+        saved = _json._orjson, _json._orjson_checked
+        _json._orjson, _json._orjson_checked = None, True
+        try:
+            return self._dump_json(objs)
+        finally:
+            _json._orjson, _json._orjson_checked = saved
 
     def to_json_orjson(self, objs: list[Any]) -> bytes | None:
-        """Models to JSON bytes with orjson, when it is installed (an optional extra figure)."""
+        """Models to JSON bytes with the optional orjson accelerator, when it is installed."""
         if self._orjson is None:
             return None
-        return self._orjson(self._unstructure(objs, self._list_type))
+        return self._dump_json(objs)
 
 
 def load(model: str) -> Codec | None:

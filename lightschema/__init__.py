@@ -2,6 +2,7 @@
 
 from typing import Any as _Any
 
+from lightschema._json import dump_json
 from lightschema.converter import configure_converter, converter, make_converter, structure, unstructure
 from lightschema.errors import ValidationError
 
@@ -10,6 +11,7 @@ __all__ = [
     "__version__",
     "configure_converter",
     "converter",
+    "dump_json",
     "make_converter",
     "structure",
     "unstructure",

@@ -68,3 +68,21 @@ def test_indent_and_exclude_use_the_json_mode_dump() -> None:
     run = ls.FlowRun.model_validate(RUNS[0])
     assert json.loads(run.model_dump_json(indent=2)) == run.model_dump(mode="json")
     assert json.loads(run.model_dump_json(exclude={"state"})) == run.model_dump(mode="json", exclude={"state"})
+
+
+def test_dump_json_of_a_list_is_the_references() -> None:
+    pytest.importorskip("orjson")
+    from pydantic import TypeAdapter
+
+    import lightschema
+
+    ours = lightschema.dump_json(ls.FlowRun.model_validate_list(RUNS))
+    assert ours == TypeAdapter(list[ref.FlowRun]).dump_json(ref.FlowRun.model_validate_list(RUNS))
+
+
+def test_dump_json_stdlib(stdlib_only: None) -> None:
+    import lightschema
+
+    runs = ls.FlowRun.model_validate_list(RUNS[:3])
+    assert json.loads(lightschema.dump_json(runs)) == [r.model_dump(mode="json") for r in runs]
+    assert json.loads(lightschema.dump_json(runs[0])) == runs[0].model_dump(mode="json")

@@ -149,10 +149,12 @@ class PrefectBaseModel:
         exclude_none: bool = False,
     ) -> dict[str, Any]:
         """This model as a dict: native values (``python``) or JSON-ready ones (``json``)."""
-        from lightschema.converter import unstructure_python
+        from lightschema.converter import json_dump, unstructure_python
 
         if mode == "json":
-            data = _converter().unstructure(self)
+            data = json_dump(self)
+            if include is None and exclude is None and not exclude_none:
+                return data  # type: ignore[no-any-return]
         elif mode == "python":
             data = unstructure_python(self)
         else:

@@ -930,7 +930,7 @@ def any_to_json(value: Any) -> Any:
             out[k] = v if v.__class__ in _SCALARS else any_to_json(v)
         return out
     if cls is list or cls is tuple:
-        return [any_to_json(v) for v in value]
+        return [v if v.__class__ in _SCALARS else any_to_json(v) for v in value]
     return _other_to_json(value)
 
 

@@ -1,24 +1,43 @@
-"""Prefect's client data model without pydantic: frozen attrs classes and one cattrs converter."""
+"""Prefect's client data model without pydantic: frozen attrs classes and one cattrs converter.
 
-from typing import Any as _Any
+The converter (``lightschema.converter.converter``, and with it cattrs) loads on first
+use of these names or of a model's ``model_validate``/``model_dump``, not on import.
+"""
 
-from lightschema._json import dump_json
-from lightschema.converter import configure_converter, converter, make_converter, structure, unstructure
+import importlib as _importlib
+import typing as _typing
+
 from lightschema.errors import ValidationError
+
+if _typing.TYPE_CHECKING:
+    from lightschema._json import dump_json
+    from lightschema.converter import configure_converter, make_converter, structure, unstructure
 
 __all__ = [
     "ValidationError",
     "__version__",
     "configure_converter",
-    "converter",
     "dump_json",
     "make_converter",
     "structure",
     "unstructure",
 ]
 
+_LAZY = {
+    "configure_converter": "lightschema.converter",
+    "dump_json": "lightschema._json",
+    "make_converter": "lightschema.converter",
+    "structure": "lightschema.converter",
+    "unstructure": "lightschema.converter",
+}
 
-def __getattr__(name: str) -> _Any:
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(_importlib.import_module(module), name)
+        globals()[name] = value
+        return value
     # The version is read from package metadata on first use: importlib.metadata
     # alone costs more than the rest of ``import lightschema``.
     if name == "__version__":
@@ -29,3 +48,7 @@ def __getattr__(name: str) -> _Any:
         except PackageNotFoundError:  # a source tree that was never installed
             return "0+unknown"
     raise AttributeError(f"module 'lightschema' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -22,8 +22,7 @@ import attrs
 from lightschema import _hooks
 from lightschema._base import ObjectBaseModel, PrefectBaseModel, model
 from lightschema._enums import DEFAULT_BLOCK_SCHEMA_VERSION
-from lightschema._fields import all_of, constrained, name_check, optional, value_error
-from lightschema.converter import STRUCTURE, UNSTRUCTURE, unstructure_python
+from lightschema._fields import STRUCTURE, UNSTRUCTURE, all_of, constrained, name_check, optional, value_error
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [
@@ -409,6 +408,8 @@ def _render_python(obj: Any, data: dict[str, Any], include_secrets: bool) -> Non
     """Hide (or reveal) the secrets of the block documents in a python-mode dump."""
     if isinstance(obj, BlockDocument):
         if isinstance(data.get("data"), dict):
+            from lightschema.converter import unstructure_python
+
             data["data"] = unstructure_python(render_secrets(obj.data, include_secrets))
     elif isinstance(obj, BlockDocumentReference):
         for name in ("parent_block_document", "reference_block_document"):

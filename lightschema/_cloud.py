@@ -12,7 +12,7 @@ from uuid import UUID
 import attrs
 
 from lightschema._base import ObjectBaseModel, PrefectBaseModel, model
-from lightschema.converter import STRUCTURE, UNSTRUCTURE
+from lightschema._fields import STRUCTURE, UNSTRUCTURE
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [

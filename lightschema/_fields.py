@@ -15,11 +15,14 @@ from typing import Any
 
 import attrs
 
-from lightschema.converter import CHECK
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [
     "BANNED_NAME_CHARACTERS",
+    "CHECK",
+    "OMIT",
+    "STRUCTURE",
+    "UNSTRUCTURE",
     "Check",
     "all_of",
     "at_least",
@@ -36,6 +39,17 @@ __all__ = [
 ]
 
 Check = Callable[[Any], Any]
+
+# Field metadata keys the converter reads (kept here, free of cattrs, so defining a
+# model does not import the converter):
+#: a hook ``(value, type) -> value`` that replaces the type's own
+STRUCTURE = "lightschema.structure"
+#: a check ``(value) -> value`` run after the type's hook
+CHECK = "lightschema.check"
+#: a hook ``(value) -> json`` that replaces the type's own
+UNSTRUCTURE = "lightschema.unstructure"
+#: when true, the field is read but never written out
+OMIT = "lightschema.omit"
 
 BANNED_NAME_CHARACTERS = "/%&><"
 

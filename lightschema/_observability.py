@@ -13,8 +13,7 @@ import attrs
 
 from lightschema import _hooks
 from lightschema._base import DateTime, ObjectBaseModel, PrefectBaseModel, TimeSeriesObjectBaseModel, model
-from lightschema._fields import constrained, max_length, value_error
-from lightschema.converter import STRUCTURE, UNSTRUCTURE
+from lightschema._fields import STRUCTURE, UNSTRUCTURE, constrained, max_length, value_error
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [

@@ -19,9 +19,8 @@ from lightschema._base import (
     uuid7,
 )
 from lightschema._enums import TERMINAL_STATES, RunType, StateType
-from lightschema._fields import constrained, optional, value_error
+from lightschema._fields import OMIT, STRUCTURE, UNSTRUCTURE, constrained, optional, value_error
 from lightschema._names import generate_slug
-from lightschema.converter import OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 if TYPE_CHECKING:
@@ -175,6 +174,8 @@ def _structure_serializer(value: Any, _: Any = None) -> Serializer:
         raise InvalidValue("model_type", "Input should be a valid dictionary or instance of Serializer", value)
     kind = value.get("type", "__base__")
     options = {k: v for k, v in value.items() if k != "type"}
+    if isinstance(kind, (list, dict)):  # the reference crashes on these (unhashable); refuse them
+        raise InvalidValue("string_type", "Input should be a valid string", kind, loc=("type",))
     known = _SERIALIZER_OPTIONS.get(kind) if isinstance(kind, str) else None
     if known is None and "type" in value and kind != "__base__":
         return Serializer(type=kind, options=options)

@@ -22,8 +22,7 @@ import attrs
 
 from lightschema import _hooks
 from lightschema._base import DateTime, ExtraPolicy, PrefectBaseModel, model, now_utc
-from lightschema._fields import constrained
-from lightschema.converter import STRUCTURE
+from lightschema._fields import STRUCTURE, constrained
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from uuid import UUID
 import attrs
 
 from lightschema._base import DateTime, PrefectBaseModel
-from lightschema.converter import CHECK, OMIT
+from lightschema._fields import CHECK, OMIT
 
 __all__ = ["SchemaMode", "model_json_schema"]
 

@@ -11,9 +11,8 @@ import attrs
 from lightschema import _hooks
 from lightschema._base import DateTime, ExtraPolicy, ObjectBaseModel, PrefectBaseModel, model, now_utc
 from lightschema._enums import WorkerStatus, WorkPoolStatus, WorkQueueStatus
-from lightschema._fields import at_least, constrained, greater_than, name_check, optional
+from lightschema._fields import STRUCTURE, at_least, constrained, greater_than, name_check, optional
 from lightschema._names import generate_slug
-from lightschema.converter import STRUCTURE
 
 __all__ = [
     "Agent",

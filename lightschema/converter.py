@@ -27,6 +27,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from lightschema import _hooks
 from lightschema._base import DateTime, PrefectBaseModel
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
+from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema._gc import collector_paused
 from lightschema._json import _native, native_datetime, register_native_dump
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
@@ -47,14 +48,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: field metadata key: a hook ``(value, type) -> value`` that replaces the type's own
-STRUCTURE = "lightschema.structure"
-#: field metadata key: a check ``(value) -> value`` run after the type's hook
-CHECK = "lightschema.check"
-#: field metadata key: a hook ``(value) -> json`` that replaces the type's own
-UNSTRUCTURE = "lightschema.unstructure"
-#: field metadata key: when true, the field is read but never written out
-OMIT = "lightschema.omit"
 
 _NONE = type(None)
 #: lists longer than this are structured with the cyclic collector paused

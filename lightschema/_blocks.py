@@ -261,12 +261,12 @@ def normalize_http_url(value: Any) -> str:
         port_text = port_part if colon else None
     if not host_text:
         raise _url_error("empty host", value)
+    host = _parse_host(host_text, value)  # before the port, as the URL standard's parser does
     port: int | None = None
     if port_text:
         if not all("0" <= c <= "9" for c in port_text) or int(port_text) > 65535:
             raise _url_error("invalid port number", value)
         port = int(port_text)
-    host = _parse_host(host_text, value)
 
     path, query, fragment = tail, None, None
     hash_at = path.find("#")

@@ -12,6 +12,7 @@ The converter decides each field's plan; this module only writes the code.
 from __future__ import annotations
 
 import linecache
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -56,7 +57,7 @@ def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -
 
 def make_load(cls: type, plans: Sequence[LoadPlan]) -> Callable[[dict[str, Any]], Any]:
     """``load(mapping) -> cls instance``; raises on any bad field (the caller reports it)."""
-    namespace: dict[str, Any] = {"__cl": cls, "__missing": _MISSING}
+    namespace: dict[str, Any] = {"__cl": cls, "__missing": _MISSING, "__intern": sys.intern}
     lines = ["def load(o):", "    g = o.get"]
     args = []
     for i, plan in enumerate(plans):
@@ -85,6 +86,15 @@ def make_load(cls: type, plans: Sequence[LoadPlan]) -> Callable[[dict[str, Any]]
 
 
 def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any], i: int) -> list[str]:
+    if plan.exact is str:
+        # Text is interned: the same names, tags and versions recur across a response,
+        # and one shared copy of each keeps large batches of objects small.
+        lines = [f"    if {var}.__class__ is str:", f"        {var} = __intern({var})"]
+        if plan.optional:
+            lines.append(f"    elif {var} is not None:")
+        else:
+            lines.append("    else:")
+        return [*lines, f"        {var} = {hook}({var}, None)"]
     if plan.exact is not None:
         namespace[f"t{i}"] = plan.exact
         skip = f"{var} is not None and " if plan.optional else ""

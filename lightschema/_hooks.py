@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, cast
@@ -387,6 +388,7 @@ _DATETIME_MESSAGES = {
 
 
 _fromisoformat = _dt.datetime.fromisoformat
+_intern = sys.intern
 _timedelta = _dt.timedelta
 _floor = math.floor
 
@@ -814,7 +816,7 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
 
     def structure_list(value: Any, _: Any = None) -> Any:
         if exact is not None and value.__class__ is list and all(v.__class__ is exact for v in value):
-            return container(value)
+            return container(map(_intern, value)) if exact is str else container(value)
         if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
             raise InvalidValue(f"{kind}_type", msg, value)
         out = []

@@ -48,7 +48,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _STRIPPED = "".join(chr(i) for i in range(0x21))  # C0 controls and space
 
 _FRAGMENT_SET = frozenset(' "<>`')
-_QUERY_SET = frozenset(' "#<>\'')
+_QUERY_SET = frozenset(" \"#<>'")
 _PATH_SET = frozenset(' "#<>?`{}')
 _USERINFO_SET = _PATH_SET | frozenset("/:;=@[\\]^|")
 #: characters no host name may hold (WHATWG's forbidden domain code points)

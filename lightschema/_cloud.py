@@ -111,9 +111,7 @@ def _convert_network(value: Any) -> IPNetwork:
     try:
         return parse_network(value)
     except InvalidValue as exc:
-        raise ValidationError(
-            "IPAllowlistEntry", [detail(exc.kind, ("ip_network",), exc.msg, exc.value)]
-        ) from None
+        raise ValidationError("IPAllowlistEntry", [detail(exc.kind, ("ip_network",), exc.msg, exc.value)]) from None
 
 
 @model

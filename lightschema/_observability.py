@@ -105,9 +105,7 @@ class ArtifactCollection(ObjectBaseModel):
     type: str | None = None
     description: str | None = None
     data: dict[str, Any] | Any | None = _data_field()
-    metadata_: dict[str, str] | None = attrs.field(
-        default=None, metadata={STRUCTURE: _structure_metadata_dict}
-    )
+    metadata_: dict[str, str] | None = attrs.field(default=None, metadata={STRUCTURE: _structure_metadata_dict})
     flow_run_id: UUID | None = None
     task_run_id: UUID | None = None
 
@@ -190,9 +188,7 @@ def _structure_variable_value(value: Any, _: Any = None) -> Any:
         return dict(value)
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise ValidationError(
-        "VariableValue", [detail(kind, (tag,), msg, value) for tag, kind, msg in _VALUE_MEMBERS]
-    )
+    raise ValidationError("VariableValue", [detail(kind, (tag,), msg, value) for tag, kind, msg in _VALUE_MEMBERS])
 
 
 @model

@@ -128,7 +128,6 @@ def _hook(tp: Any, c: Converter) -> _hooks.Hook:
     return c.get_structure_hook(tp)
 
 
-
 def _optional_structure(tp: Any, c: Converter) -> _hooks.Hook:
     rest = tuple(a for a in typing.get_args(tp) if a is not _NONE)
     inner = rest[0] if len(rest) == 1 else Union[rest]  # noqa: UP007 - runtime union

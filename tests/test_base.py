@@ -180,8 +180,9 @@ class TestDumping:
 
     def test_exclude_nested_and_exclude_none(self) -> None:
         state = State.model_validate({"type": "COMPLETED", "message": "m", "data": {"a": None}})
-        data = state.model_dump(mode="json", exclude={"id": True, "state_details": {"untrackable_result"}},
-                                exclude_none=True)
+        data = state.model_dump(
+            mode="json", exclude={"id": True, "state_details": {"untrackable_result"}}, exclude_none=True
+        )
         assert data == {
             "type": "COMPLETED",
             "name": "Completed",
@@ -192,8 +193,10 @@ class TestDumping:
         }
 
     def test_include(self) -> None:
-        assert flow_run().model_dump(mode="json", include={"name", "flow_id"}) == {"name": "calm-otter",
-                                                                                   "flow_id": FLOW_ID}
+        assert flow_run().model_dump(mode="json", include={"name", "flow_id"}) == {
+            "name": "calm-otter",
+            "flow_id": FLOW_ID,
+        }
 
     def test_dump_json_is_compact_and_parses_back(self) -> None:
         run = flow_run(parameters={"ünï": "cødé"})

@@ -106,7 +106,7 @@ URL_CASES = [
     ("http://\uff21\uff22\uff23.com", "http://abc.com/"),  # full-width letters
     ("http://faß.de", "http://xn--fa-hia.de/"),
     ("https://💩.com", "https://xn--ls8h.com/"),
-    ("http://x.com/#`{}|^\"<> ", "http://x.com/#%60{}|^%22%3C%3E"),
+    ('http://x.com/#`{}|^"<> ', "http://x.com/#%60{}|^%22%3C%3E"),
     ("http://x.com?a'b\"", "http://x.com/?a%27b%22"),
     ("https://x.com/{a}|^`", "https://x.com/%7Ba%7D|^%60"),
     ("https://x.com/a\tb\nc", "https://x.com/abc"),
@@ -208,15 +208,30 @@ class TestBlockType:
     def test_full_payload(self) -> None:
         conforms(
             "BlockType",
-            {**BASE, "name": "AWS Credentials", "slug": "aws-credentials", "logo_url": "https://a.io/l.png",
-             "documentation_url": "https://docs.a.io/x", "description": "d", "code_example": "```x```",
-             "is_protected": True},
+            {
+                **BASE,
+                "name": "AWS Credentials",
+                "slug": "aws-credentials",
+                "logo_url": "https://a.io/l.png",
+                "documentation_url": "https://docs.a.io/x",
+                "description": "d",
+                "code_example": "```x```",
+                "is_protected": True,
+            },
         )
 
     def test_defaults(self) -> None:
         dumped = conforms("BlockType", {**BASE, "name": "n", "slug": "s"})
-        assert dumped == {**BASE, "name": "n", "slug": "s", "logo_url": None, "documentation_url": None,
-                          "description": None, "code_example": None, "is_protected": False}
+        assert dumped == {
+            **BASE,
+            "name": "n",
+            "slug": "s",
+            "logo_url": None,
+            "documentation_url": None,
+            "description": None,
+            "code_example": None,
+            "is_protected": False,
+        }
 
     @pytest.mark.parametrize("bad", ["a/b", "50%", "a&b", "<x>", ""])
     def test_name_rejects_banned_characters(self, bad: str) -> None:
@@ -240,9 +255,15 @@ class TestBlockSchema:
     def test_nested_block_type(self) -> None:
         conforms(
             "BlockSchema",
-            {**BASE, "checksum": "sha256:abc", "fields": {"title": "X", "properties": {"a": {"type": "string"}}},
-             "block_type_id": ID2, "block_type": {**BASE, "id": ID2, "name": "t", "slug": "t"},
-             "capabilities": ["read-path"], "version": "3.9.1"},
+            {
+                **BASE,
+                "checksum": "sha256:abc",
+                "fields": {"title": "X", "properties": {"a": {"type": "string"}}},
+                "block_type_id": ID2,
+                "block_type": {**BASE, "id": ID2, "name": "t", "slug": "t"},
+                "capabilities": ["read-path"],
+                "version": "3.9.1",
+            },
         )
 
     def test_defaults_and_required_optional_id(self) -> None:
@@ -267,24 +288,30 @@ class TestBlockDocument:
     def test_full_payload(self) -> None:
         conforms(
             "BlockDocument",
-            {**DOC, "data": {"bucket": "b", "nested": {"k": [1, 2.5, None, True]}},
-             "block_schema": {**BASE, "id": ID2, "checksum": "c", "block_type_id": ID3},
-             "block_type_name": "S3 Bucket",
-             "block_type": {**BASE, "id": ID3, "name": "S3 Bucket", "slug": "s3-bucket"},
-             "block_document_references": {"creds": {"block_document": {"id": ID, "name": "x"}}},
-             "is_anonymous": False},
+            {
+                **DOC,
+                "data": {"bucket": "b", "nested": {"k": [1, 2.5, None, True]}},
+                "block_schema": {**BASE, "id": ID2, "checksum": "c", "block_type_id": ID3},
+                "block_type_name": "S3 Bucket",
+                "block_type": {**BASE, "id": ID3, "name": "S3 Bucket", "slug": "s3-bucket"},
+                "block_document_references": {"creds": {"block_document": {"id": ID, "name": "x"}}},
+                "is_anonymous": False,
+            },
         )
 
     def test_anonymous_documents_need_no_name(self) -> None:
         dumped = conforms("BlockDocument", {**BASE, "block_schema_id": ID2, "block_type_id": ID3, "is_anonymous": True})
         assert dumped["name"] is None
 
-    @pytest.mark.parametrize("payload", [
-        {"block_schema_id": ID2, "block_type_id": ID3},
-        {"block_schema_id": ID2, "block_type_id": ID3, "name": ""},
-        {"block_schema_id": ID2, "block_type_id": ID3, "name": None, "is_anonymous": 0},
-        {"name": None},
-    ])
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            {"block_schema_id": ID2, "block_type_id": ID3},
+            {"block_schema_id": ID2, "block_type_id": ID3, "name": ""},
+            {"block_schema_id": ID2, "block_type_id": ID3, "name": None, "is_anonymous": 0},
+            {"name": None},
+        ],
+    )
     def test_stored_documents_need_a_name(self, payload: dict[str, Any]) -> None:
         assert both_reject("BlockDocument", payload) == [
             ((), "value_error", "Value error, Names must be provided for block documents.")
@@ -298,14 +325,23 @@ class TestBlockDocument:
             "  $: Value error, Names must be provided for block documents. [type=value_error, input=None]"
         )
 
-    @pytest.mark.parametrize(("name", "kind", "msg"), [
-        ("My-Doc", "value_error",
-         "Value error, Block document name must only contain lowercase letters, numbers, and dashes."),
-        ("my_doc", "value_error",
-         "Value error, Block document name must only contain lowercase letters, numbers, and dashes."),
-        ("a/b", "string_pattern_mismatch", "String should match pattern '^[^/%&><]+$'"),
-        (5, "string_type", "Input should be a valid string"),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "kind", "msg"),
+        [
+            (
+                "My-Doc",
+                "value_error",
+                "Value error, Block document name must only contain lowercase letters, numbers, and dashes.",
+            ),
+            (
+                "my_doc",
+                "value_error",
+                "Value error, Block document name must only contain lowercase letters, numbers, and dashes.",
+            ),
+            ("a/b", "string_pattern_mismatch", "String should match pattern '^[^/%&><]+$'"),
+            (5, "string_type", "Input should be a valid string"),
+        ],
+    )
     def test_name_rules(self, name: Any, kind: str, msg: str) -> None:
         assert both_reject("BlockDocument", {**DOC, "name": name}) == [(("name",), kind, msg)]
 
@@ -331,16 +367,22 @@ class TestBlockDocument:
         assert ours.data["token"].get_secret_value() == "s3cr3t"
 
     def test_secrets_in_nested_documents(self) -> None:
-        doc = BlockDocument(name="d", data={"t": SecretStr("x")}, block_schema_id=uuid.UUID(ID2),
-                            block_type_id=uuid.UUID(ID3))
-        reference = BlockDocumentReference(parent_block_document_id=uuid.UUID(ID), parent_block_document=doc,
-                                           reference_block_document_id=uuid.UUID(ID2), name="r")
+        doc = BlockDocument(
+            name="d", data={"t": SecretStr("x")}, block_schema_id=uuid.UUID(ID2), block_type_id=uuid.UUID(ID3)
+        )
+        reference = BlockDocumentReference(
+            parent_block_document_id=uuid.UUID(ID),
+            parent_block_document=doc,
+            reference_block_document_id=uuid.UUID(ID2),
+            name="r",
+        )
         assert reference.model_dump(mode="json")["parent_block_document"]["data"] == {"t": "********"}
         assert reference.model_dump()["parent_block_document"]["data"] == {"t": "********"}
         revealed = reference.model_dump(context={"include_secrets": True})
         assert revealed["parent_block_document"]["data"] == {"t": "x"}
-        assert json.loads(reference.model_dump_json(context={"include_secrets": True}))[
-            "parent_block_document"]["data"] == {"t": "x"}
+        assert json.loads(reference.model_dump_json(context={"include_secrets": True}))["parent_block_document"][
+            "data"
+        ] == {"t": "x"}
 
     def test_references_of_wrong_shape(self) -> None:
         both_reject("BlockDocument", {**DOC, "block_document_references": {"a": 1, "b": {"c": 2}}, "data": []})
@@ -350,53 +392,80 @@ class TestBlockReferences:
     def test_schema_reference(self) -> None:
         conforms(
             "BlockSchemaReference",
-            {**BASE, "parent_block_schema_id": ID2, "reference_block_schema_id": ID3, "name": "creds",
-             "reference_block_schema": {**BASE, "checksum": "c", "block_type_id": None}},
+            {
+                **BASE,
+                "parent_block_schema_id": ID2,
+                "reference_block_schema_id": ID3,
+                "name": "creds",
+                "reference_block_schema": {**BASE, "checksum": "c", "block_type_id": None},
+            },
         )
         both_reject("BlockSchemaReference", {"parent_block_schema_id": "x"})
 
     def test_document_reference(self) -> None:
         conforms(
             "BlockDocumentReference",
-            {**BASE, "parent_block_document_id": ID2, "reference_block_document_id": ID3, "name": "r",
-             "parent_block_document": {**DOC, "id": ID2}, "reference_block_document": {**DOC, "id": ID3}},
+            {
+                **BASE,
+                "parent_block_document_id": ID2,
+                "reference_block_document_id": ID3,
+                "name": "r",
+                "parent_block_document": {**DOC, "id": ID2},
+                "reference_block_document": {**DOC, "id": ID3},
+            },
         )
 
     def test_parent_and_reference_must_differ(self) -> None:
         payload = {"parent_block_document_id": ID2, "reference_block_document_id": ID2, "name": "r"}
         assert both_reject("BlockDocumentReference", payload) == [
-            ((), "value_error",
-             "Value error, `parent_block_document_id` and `reference_block_document_id` cannot be the same")
+            (
+                (),
+                "value_error",
+                "Value error, `parent_block_document_id` and `reference_block_document_id` cannot be the same",
+            )
         ]
         with pytest.raises(ValidationError):
-            BlockDocumentReference(parent_block_document_id=uuid.UUID(ID2), reference_block_document_id=uuid.UUID(ID2),
-                                   name="r")
+            BlockDocumentReference(
+                parent_block_document_id=uuid.UUID(ID2), reference_block_document_id=uuid.UUID(ID2), name="r"
+            )
 
     def test_nested_document_errors(self) -> None:
         both_reject(
             "BlockDocumentReference",
-            {"parent_block_document_id": ID2, "reference_block_document_id": ID3, "name": "r",
-             "parent_block_document": {"block_schema_id": ID2, "block_type_id": ID3}},
+            {
+                "parent_block_document_id": ID2,
+                "reference_block_document_id": ID3,
+                "name": "r",
+                "parent_block_document": {"block_schema_id": ID2, "block_type_id": ID3},
+            },
         )
 
 
 # -- generated payloads ----------------------------------------------------------------------
 
-_names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="/%&><"), min_size=1,
-                 max_size=12)
+_names = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="/%&><"), min_size=1, max_size=12
+)
 _doc_names = st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)
 _uuids = st.uuids().map(str)
 _stamps = st.datetimes(timezones=st.just(__import__("datetime").timezone.utc)).map(lambda d: d.isoformat())
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=8,
 )
 _urls = st.one_of(
     st.none(),
-    st.builds(lambda s, h, p: f"{s}://{h}/{p}", st.sampled_from(["http", "HTTPS"]),
-              st.from_regex(r"[A-Za-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True), st.text(max_size=8)),
+    st.builds(
+        lambda s, h, p: f"{s}://{h}/{p}",
+        st.sampled_from(["http", "HTTPS"]),
+        st.from_regex(r"[A-Za-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True),
+        st.text(max_size=8),
+    ),
 )
 
 
@@ -410,21 +479,35 @@ def _with_base(fields: dict[str, st.SearchStrategy[Any]], optional: dict[str, st
 
 block_types = _with_base(
     {"name": _names, "slug": st.text(max_size=10)},
-    {"logo_url": _urls, "documentation_url": _urls, "description": st.none() | st.text(max_size=10),
-     "code_example": st.none() | st.text(max_size=10), "is_protected": st.booleans()},
+    {
+        "logo_url": _urls,
+        "documentation_url": _urls,
+        "description": st.none() | st.text(max_size=10),
+        "code_example": st.none() | st.text(max_size=10),
+        "is_protected": st.booleans(),
+    },
 )
 block_schemas = _with_base(
     {"checksum": st.text(max_size=10), "block_type_id": st.none() | _uuids},
-    {"fields": st.dictionaries(st.text(max_size=5), _json, max_size=3), "block_type": st.none() | block_types,
-     "capabilities": st.lists(st.text(max_size=5), max_size=3), "version": st.text(max_size=6)},
+    {
+        "fields": st.dictionaries(st.text(max_size=5), _json, max_size=3),
+        "block_type": st.none() | block_types,
+        "capabilities": st.lists(st.text(max_size=5), max_size=3),
+        "version": st.text(max_size=6),
+    },
 )
 block_documents = _with_base(
     {"name": _doc_names, "block_schema_id": _uuids, "block_type_id": _uuids},
-    {"data": st.dictionaries(st.text(max_size=5), _json, max_size=3), "block_schema": st.none() | block_schemas,
-     "block_type_name": st.none() | st.text(max_size=6), "block_type": st.none() | block_types,
-     "block_document_references": st.dictionaries(st.text(max_size=4), st.dictionaries(st.text(max_size=4), _json,
-                                                                                          max_size=2), max_size=2),
-     "is_anonymous": st.booleans()},
+    {
+        "data": st.dictionaries(st.text(max_size=5), _json, max_size=3),
+        "block_schema": st.none() | block_schemas,
+        "block_type_name": st.none() | st.text(max_size=6),
+        "block_type": st.none() | block_types,
+        "block_document_references": st.dictionaries(
+            st.text(max_size=4), st.dictionaries(st.text(max_size=4), _json, max_size=2), max_size=2
+        ),
+        "is_anonymous": st.booleans(),
+    },
 )
 block_schema_references = _with_base(
     {"parent_block_schema_id": _uuids, "reference_block_schema_id": _uuids, "name": st.text(max_size=8)},

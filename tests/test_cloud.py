@@ -36,8 +36,13 @@ LIGHT: dict[str, Any] = {
     "CsrfToken": CsrfToken,
 }
 WORKSPACE = {
-    "account_id": ID, "account_name": "Acme", "account_handle": "acme", "workspace_id": ID2,
-    "workspace_name": "Prod", "workspace_description": "", "workspace_handle": "prod",
+    "account_id": ID,
+    "account_name": "Acme",
+    "account_handle": "acme",
+    "workspace_id": ID2,
+    "workspace_name": "Prod",
+    "workspace_description": "",
+    "workspace_handle": "prod",
 }
 
 
@@ -87,9 +92,14 @@ class TestWorkspace:
         assert ours.api_url() == theirs.api_url() == f"https://api.prefect.cloud/api/accounts/{ID}/workspaces/{ID2}"
         assert ours.ui_url() == theirs.ui_url() == f"https://app.prefect.cloud/account/{ID}/workspace/{ID2}"
 
-    @pytest.mark.parametrize("api", [
-        "https://api.stg.prefect.dev/api", "http://localhost:4200/api", "https://api.prefect.cloud/other",
-    ])
+    @pytest.mark.parametrize(
+        "api",
+        [
+            "https://api.stg.prefect.dev/api",
+            "http://localhost:4200/api",
+            "https://api.prefect.cloud/other",
+        ],
+    )
     def test_configured_api_url_and_derived_ui_url(self, api: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("PREFECT_CLOUD_UI_URL", raising=False)
         monkeypatch.setenv("PREFECT_CLOUD_API_URL", api)
@@ -113,22 +123,37 @@ class TestWorkspace:
 
 
 class TestIPAllowlist:
-    @pytest.mark.parametrize(("raw", "written"), [
-        ("10.0.0.0/8", "10.0.0.0/8"), ("1.2.3.4", "1.2.3.4/32"), ("2001:DB8::/32", "2001:db8::/32"),
-        ("::ffff:1.2.3.4", "::ffff:102:304/128"), ("1.2.3.0/255.255.255.0", "1.2.3.0/24"), (16909060, "1.2.3.4/32"),
-        ("0.0.0.0/0", "0.0.0.0/0"),
-    ])
+    @pytest.mark.parametrize(
+        ("raw", "written"),
+        [
+            ("10.0.0.0/8", "10.0.0.0/8"),
+            ("1.2.3.4", "1.2.3.4/32"),
+            ("2001:DB8::/32", "2001:db8::/32"),
+            ("::ffff:1.2.3.4", "::ffff:102:304/128"),
+            ("1.2.3.0/255.255.255.0", "1.2.3.0/24"),
+            (16909060, "1.2.3.4/32"),
+            ("0.0.0.0/0", "0.0.0.0/0"),
+        ],
+    )
     def test_networks(self, raw: Any, written: str) -> None:
-        dumped = conforms("IPAllowlistEntry", {"ip_network": raw, "enabled": True, "description": "office",
-                                               "last_seen": STAMP})
+        dumped = conforms(
+            "IPAllowlistEntry", {"ip_network": raw, "enabled": True, "description": "office", "last_seen": STAMP}
+        )
         assert dumped["ip_network"] == written
 
     def test_python_dump_keeps_network_objects(self) -> None:
         entry = IPAllowlistEntry.model_validate({"ip_network": "10.0.0.0/8", "enabled": False})
         expected = ref.IPAllowlistEntry.model_validate({"ip_network": "10.0.0.0/8", "enabled": False}).model_dump()
-        assert entry.model_dump() == expected == {
-            "ip_network": ipaddress.IPv4Network("10.0.0.0/8"), "enabled": False, "description": None, "last_seen": None
-        }
+        assert (
+            entry.model_dump()
+            == expected
+            == {
+                "ip_network": ipaddress.IPv4Network("10.0.0.0/8"),
+                "enabled": False,
+                "description": None,
+                "last_seen": None,
+            }
+        )
 
     @pytest.mark.parametrize("raw", ["1.2.3.4/24", "x", "", None, 1.5, -1, " 1.2.3.4", "1.2.3.4/33", "01.2.3.4"])
     def test_bad_networks(self, raw: Any) -> None:
@@ -157,8 +182,17 @@ class TestIPAllowlist:
 
 class TestCsrfToken:
     def test_round_trip_keeps_naive_expiration_naive(self) -> None:
-        dumped = conforms("CsrfToken", {"id": ID, "created": STAMP, "updated": STAMP, "token": "t", "client": "c",
-                                        "expiration": "2030-01-01T00:00:00"})
+        dumped = conforms(
+            "CsrfToken",
+            {
+                "id": ID,
+                "created": STAMP,
+                "updated": STAMP,
+                "token": "t",
+                "client": "c",
+                "expiration": "2030-01-01T00:00:00",
+            },
+        )
         assert dumped["expiration"] == "2030-01-01T00:00:00"
 
     def test_rejections(self) -> None:
@@ -172,10 +206,12 @@ _uuids = st.uuids().map(str)
 _networks = st.one_of(
     st.ip_addresses(v=4).map(str),
     st.ip_addresses(v=6).map(str),
-    st.builds(lambda a, p: str(ipaddress.ip_network(f"{a}/{p}", strict=False)), st.ip_addresses(v=4),
-              st.integers(0, 32)),
-    st.builds(lambda a, p: str(ipaddress.ip_network(f"{a}/{p}", strict=False)), st.ip_addresses(v=6),
-              st.integers(0, 128)),
+    st.builds(
+        lambda a, p: str(ipaddress.ip_network(f"{a}/{p}", strict=False)), st.ip_addresses(v=4), st.integers(0, 32)
+    ),
+    st.builds(
+        lambda a, p: str(ipaddress.ip_network(f"{a}/{p}", strict=False)), st.ip_addresses(v=6), st.integers(0, 128)
+    ),
     st.builds(lambda a, p: f"{a}/{p}", st.ip_addresses(), st.integers(0, 130)),
 )
 _entries = st.fixed_dictionaries(
@@ -187,8 +223,15 @@ _stamps = st.datetimes().map(lambda d: d.isoformat()) | st.datetimes(timezones=s
 )
 STRATEGIES = {
     "Workspace": st.fixed_dictionaries(
-        {"account_id": _uuids, "account_name": _text, "account_handle": _text, "workspace_id": _uuids,
-         "workspace_name": _text, "workspace_description": _text, "workspace_handle": _text}
+        {
+            "account_id": _uuids,
+            "account_name": _text,
+            "account_handle": _text,
+            "workspace_id": _uuids,
+            "workspace_name": _text,
+            "workspace_description": _text,
+            "workspace_handle": _text,
+        }
     ),
     "IPAllowlistEntry": _entries,
     "IPAllowlist": st.fixed_dictionaries({"entries": st.lists(_entries, max_size=3)}),
@@ -219,7 +262,14 @@ def test_generated_payloads_conform(name: str, data: st.DataObject) -> None:
 @settings(max_examples=30, deadline=None)
 @given(handle=st.tuples(_text, _text))
 def test_workspace_handle_property(handle: tuple[str, str]) -> None:
-    ours = Workspace(account_id=uuid.UUID(ID), account_name="a", account_handle=handle[0], workspace_id=uuid.UUID(ID2),
-                     workspace_name="w", workspace_description="", workspace_handle=handle[1])
+    ours = Workspace(
+        account_id=uuid.UUID(ID),
+        account_name="a",
+        account_handle=handle[0],
+        workspace_id=uuid.UUID(ID2),
+        workspace_name="w",
+        workspace_description="",
+        workspace_handle=handle[1],
+    )
     assert ours.handle == f"{handle[0]}/{handle[1]}"
     assert hash(ours) == hash(ours.handle)

@@ -35,8 +35,15 @@ def test_every_reference_model_enum_and_function_has_a_counterpart(
 ) -> None:
     expected = reference_names(theirs)
     # Helpers the reference module merely imports for its own use, not part of its data model.
-    expected -= {"ResultRecordMetadata", "AutoEnum", "PrefectBaseModel", "ObjectBaseModel",
-                 "TimeSeriesBaseModel", "ActionBaseModel", "IDBaseModel"}
+    expected -= {
+        "ResultRecordMetadata",
+        "AutoEnum",
+        "PrefectBaseModel",
+        "ObjectBaseModel",
+        "TimeSeriesBaseModel",
+        "ActionBaseModel",
+        "IDBaseModel",
+    }
     missing = sorted(expected - set(ours.__all__))
     assert missing == []
 

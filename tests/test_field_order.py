@@ -14,8 +14,7 @@ PAIRS = [
     (getattr(ours_module, name), getattr(ref_module, name))
     for ours_module, ref_module in ((objects, ref_objects), (schedules, ref_schedules))
     for name in ours_module.__all__
-    if isinstance(getattr(ref_module, name, None), type)
-    and issubclass(getattr(ref_module, name), pydantic.BaseModel)
+    if isinstance(getattr(ref_module, name, None), type) and issubclass(getattr(ref_module, name), pydantic.BaseModel)
 ]
 
 

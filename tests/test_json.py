@@ -17,17 +17,50 @@ from lightschema import objects as ls
 RUNS = json.loads((Path(__file__).parent.parent / "examples" / "flow_runs.json").read_text())
 FLOW_ID = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
 ODD_PAYLOADS: list[tuple[str, dict[str, Any]]] = [
-    ("FlowRun", {"id": FLOW_ID, "flow_id": FLOW_ID, "name": "n", "parameters": {"x": float("nan"), "y": 1e-7,
-                 "z": [1e16, -0.0, float("inf")], "u": "ünïcode ☃"}, "total_run_time": 1e-7}),
-    ("FlowRun", {"id": FLOW_ID, "flow_id": FLOW_ID, "name": "n", "start_time": "2024-01-02T03:04:05.5+05:30",
-                 "end_time": "2024-01-02T03:04:05-00:00", "expected_start_time": "2024-01-02"}),
-    ("State", {"id": FLOW_ID, "type": "COMPLETED", "timestamp": "2024-01-02T03:04:05",
-               "data": {"storage_key": "k", "serializer": {"type": "json", "jsonlib": "json"}}}),
+    (
+        "FlowRun",
+        {
+            "id": FLOW_ID,
+            "flow_id": FLOW_ID,
+            "name": "n",
+            "parameters": {"x": float("nan"), "y": 1e-7, "z": [1e16, -0.0, float("inf")], "u": "ünïcode ☃"},
+            "total_run_time": 1e-7,
+        },
+    ),
+    (
+        "FlowRun",
+        {
+            "id": FLOW_ID,
+            "flow_id": FLOW_ID,
+            "name": "n",
+            "start_time": "2024-01-02T03:04:05.5+05:30",
+            "end_time": "2024-01-02T03:04:05-00:00",
+            "expected_start_time": "2024-01-02",
+        },
+    ),
+    (
+        "State",
+        {
+            "id": FLOW_ID,
+            "type": "COMPLETED",
+            "timestamp": "2024-01-02T03:04:05",
+            "data": {"storage_key": "k", "serializer": {"type": "json", "jsonlib": "json"}},
+        },
+    ),
     ("State", {"id": FLOW_ID, "type": "FAILED", "timestamp": "2024-01-02T03:04:05Z", "data": {"a": [1, {"b": None}]}}),
-    ("TaskRun", {"id": FLOW_ID, "name": "t", "task_key": "k", "dynamic_key": "0",
-                 "task_inputs": {"x": [{"input_type": "constant", "type": "int"}, {"input_type": "task_run",
-                                                                               "id": FLOW_ID}]},
-                 "empirical_policy": {"retry_delay": [1, 2.5]}}),
+    (
+        "TaskRun",
+        {
+            "id": FLOW_ID,
+            "name": "t",
+            "task_key": "k",
+            "dynamic_key": "0",
+            "task_inputs": {
+                "x": [{"input_type": "constant", "type": "int"}, {"input_type": "task_run", "id": FLOW_ID}]
+            },
+            "empirical_policy": {"retry_delay": [1, 2.5]},
+        },
+    ),
 ]
 CASES = [("FlowRun", run) for run in RUNS[:10]] + ODD_PAYLOADS
 
@@ -57,9 +90,14 @@ def test_stdlib_path_writes_the_same_data(name: str, payload: dict[str, Any], st
 def test_values_orjson_would_write_differently_fall_back() -> None:
     pytest.importorskip("orjson")
     odd_offset = dt.timezone(dt.timedelta(seconds=30))  # the reference drops the seconds
-    run = ls.FlowRun.model_validate({"id": FLOW_ID, "flow_id": FLOW_ID, "name": "n",
-                                     "parameters": {"when": dt.datetime(2024, 1, 1, tzinfo=odd_offset),
-                                                    "big": 2**70, "set": {3}}})
+    run = ls.FlowRun.model_validate(
+        {
+            "id": FLOW_ID,
+            "flow_id": FLOW_ID,
+            "name": "n",
+            "parameters": {"when": dt.datetime(2024, 1, 1, tzinfo=odd_offset), "big": 2**70, "set": {3}},
+        }
+    )
     theirs = ref.FlowRun.model_validate(run.model_dump())
     assert run.model_dump_json() == theirs.model_dump_json()
 

@@ -69,8 +69,18 @@ def both_reject(name: str, payload: Any) -> list[tuple[Any, ...]]:
 
 class TestLog:
     def test_round_trip(self) -> None:
-        dumped = conforms("Log", {**BASE, "name": "prefect.flow_runs", "level": 20, "message": "hi",
-                                  "timestamp": "2024-05-06 07:08:09", "flow_run_id": ID2, "task_run_id": None})
+        dumped = conforms(
+            "Log",
+            {
+                **BASE,
+                "name": "prefect.flow_runs",
+                "level": 20,
+                "message": "hi",
+                "timestamp": "2024-05-06 07:08:09",
+                "flow_run_id": ID2,
+                "task_run_id": None,
+            },
+        )
         assert dumped["timestamp"] == "2024-05-06T07:08:09Z"
 
     def test_id_is_time_ordered(self) -> None:
@@ -84,8 +94,19 @@ class TestLog:
 class TestArtifact:
     def test_round_trip_with_any_data(self) -> None:
         for data in [{"a": [1, {"b": None}]}, [1, 2], "text", 3.5, None, True]:
-            conforms("Artifact", {**BASE, "key": "k", "type": "table", "description": "d", "data": data,
-                                  "metadata_": {"x": "y"}, "flow_run_id": ID2, "task_run_id": ID})
+            conforms(
+                "Artifact",
+                {
+                    **BASE,
+                    "key": "k",
+                    "type": "table",
+                    "description": "d",
+                    "data": data,
+                    "metadata_": {"x": "y"},
+                    "flow_run_id": ID2,
+                    "task_run_id": ID,
+                },
+            )
 
     def test_metadata_values_are_cut_at_500(self) -> None:
         long = "é" * 501
@@ -114,8 +135,10 @@ class TestArtifact:
 
 class TestArtifactCollection:
     def test_round_trip_keeps_long_metadata(self) -> None:
-        dumped = conforms("ArtifactCollection", {**BASE, "key": "k", "latest_id": ID2, "metadata_": {"a": "q" * 700},
-                                                 "data": {"rows": [[1, 2]]}})
+        dumped = conforms(
+            "ArtifactCollection",
+            {**BASE, "key": "k", "latest_id": ID2, "metadata_": {"a": "q" * 700}, "data": {"rows": [[1, 2]]}},
+        )
         assert dumped["metadata_"] == {"a": "q" * 700}
 
     def test_required_fields(self) -> None:
@@ -126,24 +149,46 @@ class TestArtifactCollection:
 
 
 class TestVariable:
-    @pytest.mark.parametrize("value", [
-        "v", 0, -(2**63), 2**64 - 1, True, False, 1.5, 1e-7, 1e-5, None, {"a": [1, {"b": None}]}, [1, "x"], [],
-        "x" * 4998, "é" * 2499, "\n" * 2499, [0.00001] * 624, [1e-7] * 999,
-    ])
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "v",
+            0,
+            -(2**63),
+            2**64 - 1,
+            True,
+            False,
+            1.5,
+            1e-7,
+            1e-5,
+            None,
+            {"a": [1, {"b": None}]},
+            [1, "x"],
+            [],
+            "x" * 4998,
+            "é" * 2499,
+            "\n" * 2499,
+            [0.00001] * 624,
+            [1e-7] * 999,
+        ],
+    )
     def test_values_accepted(self, value: Any) -> None:
         conforms("Variable", {**BASE, "name": "n", "value": value, "tags": ["a"]})
 
-    @pytest.mark.parametrize(("value", "msg"), [
-        ("x" * 4999, "Value error, Variable value must be less than 5000 characters"),
-        ("é" * 2500, "Value error, Variable value must be less than 5000 characters"),
-        ("\n" * 2500, "Value error, Variable value must be less than 5000 characters"),
-        ([0.00001] * 625, "Value error, Variable value must be less than 5000 characters"),
-        ([1e-7] * 1000, "Value error, Variable value must be less than 5000 characters"),
-        (2**64, "Value error, Variable value must be serializable to JSON"),
-        (-(2**63) - 1, "Value error, Variable value must be serializable to JSON"),
-        ({"a": {1, 2}}, "Value error, Variable value must be serializable to JSON"),
-        (b"bytes", "Value error, Variable value must be serializable to JSON"),
-    ])
+    @pytest.mark.parametrize(
+        ("value", "msg"),
+        [
+            ("x" * 4999, "Value error, Variable value must be less than 5000 characters"),
+            ("é" * 2500, "Value error, Variable value must be less than 5000 characters"),
+            ("\n" * 2500, "Value error, Variable value must be less than 5000 characters"),
+            ([0.00001] * 625, "Value error, Variable value must be less than 5000 characters"),
+            ([1e-7] * 1000, "Value error, Variable value must be less than 5000 characters"),
+            (2**64, "Value error, Variable value must be serializable to JSON"),
+            (-(2**63) - 1, "Value error, Variable value must be serializable to JSON"),
+            ({"a": {1, 2}}, "Value error, Variable value must be serializable to JSON"),
+            (b"bytes", "Value error, Variable value must be serializable to JSON"),
+        ],
+    )
     def test_value_rules(self, value: Any, msg: str) -> None:
         assert both_reject("Variable", {"name": "n", "value": value}) == [(("value",), "value_error", msg)]
 
@@ -186,8 +231,13 @@ class TestVariable:
 
 class TestFlowRunInput:
     def test_round_trip_and_decoded_value(self) -> None:
-        payload = {**BASE, "flow_run_id": ID2, "key": "approval-1", "value": '{"ok": true, "n": [1, 2.5]}',
-                   "sender": "me"}
+        payload = {
+            **BASE,
+            "flow_run_id": ID2,
+            "key": "approval-1",
+            "value": '{"ok": true, "n": [1, 2.5]}',
+            "sender": "me",
+        }
         conforms("FlowRunInput", payload)
         ours = FlowRunInput.model_validate(payload)
         theirs = ref.FlowRunInput.model_validate(payload)
@@ -250,7 +300,10 @@ _text = st.text(max_size=10)
 _uuids = st.uuids().map(str)
 _stamps = st.datetimes(timezones=st.just(dt.timezone.utc)).map(lambda d: d.isoformat())
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | _text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=10,
@@ -263,9 +316,12 @@ def _with_base(fields: dict[str, st.SearchStrategy[Any]], optional: dict[str, st
 
 
 _artifact_fields = {
-    "type": st.none() | _text, "description": st.none() | _text, "data": _json,
+    "type": st.none() | _text,
+    "description": st.none() | _text,
+    "data": _json,
     "metadata_": st.none() | st.dictionaries(_text, st.text(max_size=600), max_size=3),
-    "flow_run_id": st.none() | _uuids, "task_run_id": st.none() | _uuids,
+    "flow_run_id": st.none() | _uuids,
+    "task_run_id": st.none() | _uuids,
 }
 saved_search_filters = st.fixed_dictionaries(
     {"object": _text, "property": _text, "type": _text, "operation": _text, "value": _json}
@@ -282,8 +338,11 @@ STRATEGIES = {
         {"tags": st.lists(_text, max_size=3)},
     ),
     "FlowRunInput": _with_base(
-        {"flow_run_id": _uuids, "key": st.from_regex(r"[a-zA-Z0-9_-]{0,8}", fullmatch=True),
-         "value": _json.map(json.dumps)},
+        {
+            "flow_run_id": _uuids,
+            "key": st.from_regex(r"[a-zA-Z0-9_-]{0,8}", fullmatch=True),
+            "value": _json.map(json.dumps),
+        },
         {"sender": st.none() | _text},
     ),
     "SavedSearchFilter": saved_search_filters,

@@ -30,8 +30,16 @@ class TestEnums:
 
     @pytest.mark.parametrize(
         "name",
-        ["RunType", "StateType", "WorkPoolStatus", "WorkerStatus", "DeploymentStatus", "WorkQueueStatus",
-         "ConcurrencyLimitStrategy", "BranchingScheduleHandling"],
+        [
+            "RunType",
+            "StateType",
+            "WorkPoolStatus",
+            "WorkerStatus",
+            "DeploymentStatus",
+            "WorkQueueStatus",
+            "ConcurrencyLimitStrategy",
+            "BranchingScheduleHandling",
+        ],
     )
     def test_same_members_and_values(self, name: str) -> None:
         assert [(m.name, m.value) for m in getattr(ls, name)] == [(m.name, m.value) for m in getattr(ref, name)]
@@ -55,8 +63,18 @@ class TestState:
         payload = {"type": state_type, "timestamp": STAMP, "message": "hello", "data": [1, "two"]}
         theirs, ours = both("State", payload)
         assert ours.name == theirs.name
-        for predicate in ("is_scheduled", "is_pending", "is_running", "is_completed", "is_failed", "is_crashed",
-                          "is_cancelled", "is_cancelling", "is_paused", "is_final"):
+        for predicate in (
+            "is_scheduled",
+            "is_pending",
+            "is_running",
+            "is_completed",
+            "is_failed",
+            "is_crashed",
+            "is_cancelled",
+            "is_cancelling",
+            "is_paused",
+            "is_final",
+        ):
             assert getattr(ours, predicate)() == getattr(theirs, predicate)(), predicate
         assert repr(ours) == repr(theirs)
         assert str(ours) == str(theirs)
@@ -81,8 +99,13 @@ class TestState:
         "data",
         [
             {"storage_key": "/tmp/result", "serializer": {"type": "json", "jsonlib": "json"}},
-            {"storage_key": "k", "serializer": {"type": "compressed/pickle"}, "expiration": STAMP,
-             "storage_block_id": FLOW_ID, "prefect_version": "3.0.0"},
+            {
+                "storage_key": "k",
+                "serializer": {"type": "compressed/pickle"},
+                "expiration": STAMP,
+                "storage_block_id": FLOW_ID,
+                "prefect_version": "3.0.0",
+            },
             {"storage_key": None},
             {"storage_key": "k", "serializer": {"type": "made-up", "x": 1}},
         ],
@@ -116,8 +139,12 @@ class TestPolicies:
 
     @pytest.mark.parametrize(
         "payload",
-        [{"max_retries": 3, "retry_delay_seconds": 10}, {"max_retries": 3, "retries": 1}, {},
-         {"retry_delay_seconds": 0, "retry_delay": 5}],
+        [
+            {"max_retries": 3, "retry_delay_seconds": 10},
+            {"max_retries": 3, "retries": 1},
+            {},
+            {"retry_delay_seconds": 0, "retry_delay": 5},
+        ],
     )
     def test_flow_run_policy_deprecated_fields(self, payload: dict[str, Any]) -> None:
         theirs, ours = both("FlowRunPolicy", payload)
@@ -125,8 +152,13 @@ class TestPolicies:
 
     @pytest.mark.parametrize(
         "payload",
-        [{"max_retries": 3, "retry_delay_seconds": 2.5}, {"retry_delay": [1, 2.5]}, {"retry_delay": 2.0},
-         {"retry_delay": "3"}, {"retry_jitter_factor": 0.5}],
+        [
+            {"max_retries": 3, "retry_delay_seconds": 2.5},
+            {"retry_delay": [1, 2.5]},
+            {"retry_delay": 2.0},
+            {"retry_delay": "3"},
+            {"retry_jitter_factor": 0.5},
+        ],
     )
     def test_task_run_policy(self, payload: dict[str, Any]) -> None:
         theirs, ours = both("TaskRunPolicy", payload)
@@ -155,9 +187,15 @@ class TestRuns:
         assert re.fullmatch(r"[a-z]+-[a-z]+", ls.FlowRun(flow_id=uuid.UUID(FLOW_ID)).name)
 
     def test_task_inputs_told_apart_by_input_type(self) -> None:
-        inputs = {"x": [{"input_type": "constant", "type": "int"}, {"input_type": "task_run", "id": FLOW_ID},
-                        {"input_type": "flow_run", "id": FLOW_ID}, {"input_type": "parameter", "name": "p"},
-                        {"id": FLOW_ID}]}
+        inputs = {
+            "x": [
+                {"input_type": "constant", "type": "int"},
+                {"input_type": "task_run", "id": FLOW_ID},
+                {"input_type": "flow_run", "id": FLOW_ID},
+                {"input_type": "parameter", "name": "p"},
+                {"id": FLOW_ID},
+            ]
+        }
         theirs, ours = both("TaskRun", {"task_key": "k", "dynamic_key": "0", "task_inputs": inputs})
         assert [type(i).__name__ for i in ours.task_inputs["x"]] == [type(i).__name__ for i in theirs.task_inputs["x"]]
         assert ours.model_dump(mode="json")["task_inputs"] == theirs.model_dump(mode="json")["task_inputs"]
@@ -183,25 +221,37 @@ class TestErrors:
         payload = {"flow_id": "x", "tags": "abc", "state": {"type": "X", "state_details": {"flow_run_id": 5}}}
         with pytest.raises(lightschema.ValidationError) as info:
             ls.FlowRun.model_validate(payload)
-        assert str(info.value) == "\n".join([
-            "4 validation errors for FlowRun",
-            "  $.flow_id: Input should be a valid UUID, got 'x' [type=uuid_parsing, input='x']",
-            "  $.tags: Input should be a valid list [type=list_type, input='abc']",
-            "  $.state.type: Input should be 'SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', "
-            "'CRASHED', 'PAUSED' or 'CANCELLING' [type=enum, input='X']",
-            "  $.state.state_details.flow_run_id: UUID input should be a string, bytes or UUID object "
-            "[type=uuid_type, input=5]",
-        ])
+        assert str(info.value) == "\n".join(
+            [
+                "4 validation errors for FlowRun",
+                "  $.flow_id: Input should be a valid UUID, got 'x' [type=uuid_parsing, input='x']",
+                "  $.tags: Input should be a valid list [type=list_type, input='abc']",
+                "  $.state.type: Input should be 'SCHEDULED', 'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', "
+                "'CANCELLED', 'CRASHED', 'PAUSED' or 'CANCELLING' [type=enum, input='X']",
+                "  $.state.state_details.flow_run_id: UUID input should be a string, bytes or UUID object "
+                "[type=uuid_type, input=5]",
+            ]
+        )
         assert isinstance(info.value, ValueError)
 
     def test_errors_list(self) -> None:
         with pytest.raises(lightschema.ValidationError) as info:
             ls.TaskRun.model_validate({"task_key": 1})
         assert info.value.errors() == [
-            {"type": "string_type", "loc": ("task_key",), "path": "$.task_key", "msg": "Input should be a valid string",
-             "input": 1},
-            {"type": "missing", "loc": ("dynamic_key",), "path": "$.dynamic_key", "msg": "Field required",
-             "input": {"task_key": 1}},
+            {
+                "type": "string_type",
+                "loc": ("task_key",),
+                "path": "$.task_key",
+                "msg": "Input should be a valid string",
+                "input": 1,
+            },
+            {
+                "type": "missing",
+                "loc": ("dynamic_key",),
+                "path": "$.dynamic_key",
+                "msg": "Field required",
+                "input": {"task_key": 1},
+            },
         ]
 
     @pytest.mark.parametrize("payload", [None, [], "x", 1])

@@ -950,7 +950,7 @@ def _key_to_json(key: Any) -> Any:
 
 
 def _other_to_json(value: Any) -> Any:
-    from lightschema._base import unstructure_json
+    from lightschema.converter import json_dump
 
     if isinstance(value, Enum):
         return any_to_json(value.value)
@@ -969,7 +969,7 @@ def _other_to_json(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {_key_to_json(k): any_to_json(v) for k, v in value.items()}
     if hasattr(value, "__attrs_attrs__"):
-        return unstructure_json(value)
+        return json_dump(value)
     if isinstance(value, (str, int, float)):
         return value
     return str(value)

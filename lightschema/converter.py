@@ -139,7 +139,45 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
     for arg in typing.get_args(tp):
         origin = typing.get_origin(arg) or arg
         members.append((_union_tag(arg), origin, _hook(arg, c)))
-    return _hooks.make_smart_union_hook(members)
+    smart = _hooks.make_smart_union_hook(members)
+    tagged = _literal_tags(typing.get_args(tp), c)
+    if tagged is None:
+        return smart
+    key, by_tag = tagged
+
+    def structure_tagged(value: Any, _: Any = None) -> Any:
+        """Straight to the member whose literal tag the input carries; smart union otherwise.
+
+        A literal tag admits one member only, so this is the smart union's answer,
+        found without trying (and failing) the members before it.
+        """
+        if value.__class__ is dict:
+            hook = by_tag.get(value.get(key))
+            if hook is not None:
+                try:
+                    return hook(value, None)
+                except ValidationError:
+                    pass  # the smart union reports every member's errors, as the reference does
+        return smart(value, None)
+
+    return structure_tagged
+
+
+def _literal_tags(members: tuple[Any, ...], c: Converter) -> tuple[str, dict[Any, _hooks.Hook]] | None:
+    """For a union of models that each fix one field to a literal (``input_type``): that field
+    and each literal's member hook; None when the union has no such tag."""
+    if not all(_is_model(m) for m in members):
+        return None
+    shared: set[str] | None = None
+    for member in members:
+        attrs.resolve_types(member)
+        names = {a.name for a in attrs.fields(member) if _is_literal(a.type) and len(typing.get_args(a.type)) == 1}
+        shared = names if shared is None else shared & names
+    if not shared:
+        return None
+    key = sorted(shared)[0]
+    by_tag = {typing.get_args(attrs.fields_dict(m)[key].type)[0]: _hook(m, c) for m in members}
+    return (key, by_tag) if len(by_tag) == len(members) else None
 
 
 def _union_tag(tp: Any) -> str:
@@ -283,7 +321,7 @@ _JSON_HOOKS: dict[Any, Callable[[Any], Any]] = {
 
 
 def _enum_value(value: Enum) -> Any:
-    return value.value
+    return value._value_  # the plain attribute: ``.value`` is a slower descriptor
 
 
 def _json_hook(tp: Any, c: Converter) -> Callable[[Any], Any]:
@@ -319,7 +357,12 @@ def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 
 def _union_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
-    return _hooks.any_to_json
+    return _model_or_any_to_json
+
+
+def _model_or_any_to_json(value: Any) -> Any:
+    """A union member: a model through its class's dump, anything else as ``Any``."""
+    return json_dump(value) if isinstance(value, PrefectBaseModel) else _hooks.any_to_json(value)
 
 
 def _dump_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:

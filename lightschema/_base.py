@@ -12,6 +12,7 @@ import copy
 import datetime
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar, dataclass_transform
@@ -91,7 +92,7 @@ def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
     try:
         if isinstance(data, (bytes, bytearray)):
             data = bytes(data).decode("utf-8")
-        return json.loads(data)
+        parsed = json.loads(data)
     except UnicodeDecodeError as exc:
         msg = f"Invalid JSON: invalid UTF-8 at byte {exc.start}"
         raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
@@ -104,6 +105,41 @@ def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
     except TypeError:
         msg = "JSON input should be string, bytes or bytearray"
         raise ValidationError(title, [detail("json_type", (), msg, data)]) from None
+    except ValueError:  # an integer literal longer than Python will convert
+        msg = "Invalid JSON: number out of range"
+        raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
+    if _SURROGATE_ESCAPE.search(data) and not _all_text_encodable(parsed):
+        msg = "Invalid JSON: lone surrogate in string"
+        raise ValidationError(title, [detail("json_invalid", (), msg, data)])
+    return parsed
+
+
+#: a ``\uD800``-``\uDFFF`` escape; only text holding one can decode to a lone surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _all_text_encodable(value: Any) -> bool:
+    """Whether every key and string in parsed JSON is valid Unicode (no lone surrogate halves)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                return False
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def unstructure_json(obj: Any) -> Any:

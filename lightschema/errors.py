@@ -14,7 +14,7 @@ Exception tree::
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from cattrs.errors import (
     AttributeValidationNote,
@@ -53,8 +53,57 @@ def format_path(loc: Loc) -> str:
     return "".join(parts)
 
 
+_BRACKETS: dict[type, tuple[str, str]] = {
+    list: ("[", "]"),
+    tuple: ("(", ")"),
+    set: ("{", "}"),
+    frozenset: ("frozenset({", "})"),
+    dict: ("{", "}"),
+}
+
+
+def _clipped_repr(value: Any, budget: int) -> str:
+    """``repr(value)``, but giving up soon after ``budget`` characters.
+
+    Hostile input (a list of a million items, nesting thousands deep, an integer
+    too long to print) must not make the error message itself slow, deep or failing.
+    """
+    if budget <= 0:
+        return "..."
+    cls = value.__class__
+    if cls is str:
+        return repr(value if len(value) <= budget else value[:budget])
+    brackets = _BRACKETS.get(cls)
+    if brackets is None or not value:
+        try:
+            return repr(value)
+        except Exception:  # noqa: BLE001 - e.g. an int with more digits than Python prints
+            return f"<unprintable {cls.__name__} object>"
+    opening, closing = brackets
+    parts = [opening]
+    used = len(opening)
+    for index, item in enumerate(value.items() if cls is dict else value):
+        if used > budget:
+            parts.append("...")
+            break
+        if index:
+            parts.append(", ")
+            used += 2
+        if cls is dict:
+            key = _clipped_repr(item[0], budget - used)
+            text = f"{key}: {_clipped_repr(item[1], budget - used - len(key) - 2)}"
+        else:
+            text = _clipped_repr(item, budget - used)
+        parts.append(text)
+        used += len(text)
+    if cls is tuple and len(value) == 1:
+        parts.append(",")
+    parts.append(closing)
+    return "".join(parts)
+
+
 def _short_repr(value: Any) -> str:
-    text = repr(value)
+    text = _clipped_repr(value, _REPR_LIMIT)
     if len(text) > _REPR_LIMIT:
         text = text[: _REPR_LIMIT - 3] + "..."
     return text
@@ -77,7 +126,18 @@ class ValidationError(ValueError):
     def __init__(self, title: str, line_errors: Sequence[ErrorDetails]) -> None:
         self.title = title
         self._errors = list(line_errors)
-        super().__init__(self._render())
+        self._text: str | None = None
+        super().__init__(title)
+
+    def __str__(self) -> str:
+        # Rendered on first use: a rejected million-item list must not pay for a
+        # million-line message at every level it passes through.
+        if self._text is None:
+            self._text = self._render()
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
 
     def errors(self) -> list[ErrorDetails]:
         """The failing fields, in input order, as a fresh list of dicts."""
@@ -93,7 +153,7 @@ class ValidationError(ValueError):
         lines = [f"{count} validation {noun} for {self.title}"]
         for err in self._errors:
             lines.append(
-                f"  {err['path']}: {err['msg']} "
+                f"  {format_path(tuple(err['loc']))}: {err['msg']} "
                 f"[type={err['type']}, input={_short_repr(err['input'])}]"
             )
         return "\n".join(lines)
@@ -107,6 +167,11 @@ def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
     return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
 
 
+def _entry(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+    """An entry for internal use: its path is derived from ``loc`` only when it is shown."""
+    return cast(ErrorDetails, {"type": kind, "loc": loc, "msg": msg, "input": value})
+
+
 def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
     """Turn whatever a structuring step raised into error entries under ``loc``.
 
@@ -114,12 +179,11 @@ def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
     so that a missing key can report the input the way pydantic does.
     """
     if isinstance(exc, ValidationError):
-        return [
-            detail(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"])
-            for e in exc._errors
-        ]
+        if not loc:  # entries are never changed once made, so they can be shared
+            return exc._errors
+        return [_entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
     if isinstance(exc, InvalidValue):
-        return [detail(exc.kind, loc + exc.loc, exc.msg, exc.value)]
+        return [_entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
     if isinstance(exc, ClassValidationError):
         out: list[ErrorDetails] = []
         for sub in exc.exceptions:
@@ -127,7 +191,7 @@ def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
             if name is None:
                 out.extend(flatten(sub, loc, source))
             elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
-                out.append(detail("missing", (*loc, name), "Field required", source))
+                out.append(_entry("missing", (*loc, name), "Field required", source))
             else:
                 inner = source.get(name) if isinstance(source, dict) else None
                 out.extend(flatten(sub, (*loc, name), inner))
@@ -141,12 +205,12 @@ def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = source if isinstance(source, dict) else {}
         return [
-            detail("extra_forbidden", (*loc, key), "Extra inputs are not permitted", extra.get(key))
+            _entry("extra_forbidden", (*loc, key), "Extra inputs are not permitted", extra.get(key))
             for key in sorted(exc.extra_fields, key=str)
         ]
     if isinstance(exc, RecursionError):
-        return [detail("recursion_loop", loc, "Input is nested too deeply", None)]
-    return [detail("value_error", loc, f"Value error, {exc}", source)]
+        return [_entry("recursion_loop", loc, "Input is nested too deeply", None)]
+    return [_entry("value_error", loc, f"Value error, {exc}", source)]
 
 
 def _note_name(exc: BaseException) -> str | None:

@@ -188,7 +188,10 @@ class PrefectBaseModel:
         from lightschema.converter import json_dump, unstructure_python
 
         if mode == "json":
-            data = json_dump(self)
+            try:
+                data = json_dump(self)
+            except RecursionError:  # a value typed Any nested deeper than Python can walk
+                raise ValueError(f"{type(self).__name__} holds a value nested too deeply to dump as JSON") from None
             if include is None and exclude is None and not exclude_none:
                 return data  # type: ignore[no-any-return]
         elif mode == "python":

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID, SafeUUID
 
-from lightschema.errors import InvalidValue, Loc, ValidationError, detail, flatten
+from lightschema.errors import ErrorDetails, InvalidValue, Loc, ValidationError, detail, flatten
 
 Hook = Callable[[Any, Any], Any]
 
@@ -649,26 +649,44 @@ def _pendulum_interval(text: str) -> str:
 
 # -- timedelta ---------------------------------------------------------------------
 
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_ISO_DURATION = re.compile(
-    rf"([+-])?P(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-    rf"(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?\Z",
-    re.ASCII,
-)
+_DURATION_ITEM = re.compile(r"([0-9]+(?:[.,][0-9]+)?)([A-Z])")
+_DATE_UNITS = {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400}
+_TIME_UNITS = {"H": 3600, "M": 60, "S": 1}
 _CLOCK_DURATION = re.compile(
     r"([+-])?(?:(\d+) ?(?:d|days?),? ?)?(?:(\d+):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?)?\Z", re.ASCII
 )
-_ISO_UNITS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
+
+
+def _iso_duration_seconds(text: str) -> float | None:
+    """ISO 8601 durations as pydantic reads them: units in any order, repeats added up,
+    a fraction only on the last number; None when ``text`` is not one."""
+    body = text[1:] if text[:1] in "+-" else text
+    if body[:1] != "P":
+        return None
+    date, _, time = body[1:].partition("T")
+    total = 0.0
+    items = 0
+    fraction_seen = False
+    for part, units in ((date, _DATE_UNITS), (time, _TIME_UNITS)):
+        end = 0
+        for m in _DURATION_ITEM.finditer(part):
+            number, unit = m.groups()
+            if m.start() != end or unit not in units or fraction_seen:
+                return None
+            end = m.end()
+            fraction_seen = not number.isdigit()
+            total += float(number.replace(",", ".")) * units[unit]
+            items += 1
+        if end != len(part):
+            return None
+    if not items:
+        return None
+    return -total if text[:1] == "-" else total
 
 
 def _duration_seconds(text: str) -> float | None:
-    m = _ISO_DURATION.match(text)
-    if m is not None:
-        sign, *parts = m.groups()
-        if not any(parts):
-            return None
-        total = sum(float(p.replace(",", ".")) * unit for p, unit in zip(parts, _ISO_UNITS, strict=False) if p)
-        return -total if sign == "-" else total
+    if text[:1] in ("P", "+", "-") and "P" in text[:2]:
+        return _iso_duration_seconds(text)
     m = _CLOCK_DURATION.match(text)
     if m is not None and (m.group(2) or m.group(3)):
         sign, days, hours, minutes, seconds = m.groups()
@@ -699,9 +717,11 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
             raise InvalidValue(
                 "time_delta_parsing", "Input should be a valid timedelta, NaN values not permitted", value
             )
+        if isinstance(value, int) and abs(value) >= 2**1024:  # beyond any float: not a number of seconds
+            raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
         seconds = float(value) if not isinstance(value, int) or abs(value) < 10**17 else math.inf
     elif isinstance(value, str):
-        seconds = _duration_seconds(value) if len(value) < 256 else None
+        seconds = _duration_seconds(value)
         if seconds is None:
             raise InvalidValue(
                 "time_delta_parsing", "Input should be a valid timedelta, invalid duration format", value
@@ -795,13 +815,6 @@ def structure_any_dict(value: Any, _: Any = None) -> dict[str, Any]:
     raise InvalidValue("dict_type", "Input should be a valid dictionary", value)
 
 
-def _raise_collected(errors: list[tuple[Loc, BaseException]], value: Any, title: str) -> None:
-    lines = []
-    for loc, exc in errors:
-        lines.extend(flatten(exc, loc, None))
-    raise ValidationError(title, lines)
-
-
 #: item hooks whose values of exactly this type come out unchanged: a list of them is only copied
 _EXACT_ITEMS: dict[Hook, type] = {structure_str: str}
 
@@ -820,15 +833,15 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
         if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
             raise InvalidValue(f"{kind}_type", msg, value)
         out = []
-        errors: list[tuple[Loc, BaseException]] = []
+        errors: list[ErrorDetails] = []  # flattened as they come: exceptions are big to keep
         elements = cast("Iterable[Any]", value)
         for index, element in enumerate(elements):
             try:
                 out.append(item(element, None))
             except Exception as exc:  # noqa: BLE001 - every failure is reported
-                errors.append(((index,), exc))
+                errors.extend(flatten(exc, (index,), None))
         if errors:
-            _raise_collected(errors, value, kind)
+            raise ValidationError(kind, errors)
         return container(out)
 
     return structure_list
@@ -841,14 +854,14 @@ def make_dict_hook(key: Hook, val: Hook) -> Hook:
         if not isinstance(value, Mapping):
             raise InvalidValue("dict_type", "Input should be a valid dictionary", value)
         out = {}
-        errors: list[tuple[Loc, BaseException]] = []
+        errors: list[ErrorDetails] = []
         for k, v in value.items():
             try:
                 out[key(k, None)] = val(v, None)
             except Exception as exc:  # noqa: BLE001 - every failure is reported
-                errors.append(((k,), exc))
+                errors.extend(flatten(exc, (k,), None))
         if errors:
-            _raise_collected(errors, value, "dict")
+            raise ValidationError("dict", errors)
         return out
 
     return structure_dict
@@ -869,16 +882,13 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
                 return hook(value, None)
             except Exception:  # noqa: BLE001 - fall through to every member in order
                 pass
-        errors: list[tuple[Loc, BaseException]] = []
+        errors: list[ErrorDetails] = []
         for tag, _tp, member_hook in members:
             try:
                 return member_hook(value, None)
             except Exception as exc:  # noqa: BLE001 - collected for the error report
-                errors.append(((tag,), exc))
-        lines = []
-        for loc, failure in errors:
-            lines.extend(flatten(failure, loc, value))
-        raise ValidationError("union", lines)
+                errors.extend(flatten(exc, (tag,), value))
+        raise ValidationError("union", errors)
 
     return structure_union
 
@@ -916,23 +926,26 @@ def timedelta_to_json(value: _dt.timedelta) -> float:
     return (value.days * 86400 + value.seconds) + value.microseconds / 1e6
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN = frozenset({str, int, bool, type(None)})  # JSON-ready as they are (floats are checked)
 
 
 def any_to_json(value: Any) -> Any:
-    """A value of a field typed ``Any``, made JSON-ready the way pydantic infers it."""
+    """A value of a field typed ``Any``, made JSON-ready the way pydantic infers it
+    (NaN and infinity become None, as in the reference's JSON mode)."""
     cls = value.__class__
-    if cls in _SCALARS:
+    if cls in _PLAIN:
         return value
+    if cls is float:
+        return value if math.isfinite(value) else None
     if cls is dict:
         out = {}
         for k, v in value.items():
             if k.__class__ is not str:
                 k = _key_to_json(k)
-            out[k] = v if v.__class__ in _SCALARS else any_to_json(v)
+            out[k] = v if v.__class__ in _PLAIN else any_to_json(v)
         return out
     if cls is list or cls is tuple:
-        return [v if v.__class__ in _SCALARS else any_to_json(v) for v in value]
+        return [v if v.__class__ in _PLAIN else any_to_json(v) for v in value]
     return _other_to_json(value)
 
 

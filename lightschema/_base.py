@@ -142,11 +142,6 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def unstructure_json(obj: Any) -> Any:
-    """Any model instance to JSON-ready data through the default converter."""
-    return _converter().unstructure(obj)
-
-
 class PrefectBaseModel:
     """Behaviour shared by every model: validation, dumping, copying, equality rules."""
 

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID, SafeUUID
 
-from lightschema.errors import ErrorDetails, InvalidValue, Loc, ValidationError, detail, flatten
+from lightschema.errors import ErrorDetails, InvalidValue, ValidationError, flatten
 
 Hook = Callable[[Any, Any], Any]
 
@@ -986,8 +986,3 @@ def _other_to_json(value: Any) -> Any:
     if isinstance(value, (str, int, float)):
         return value
     return str(value)
-
-
-def missing_detail(loc: Loc, source: Any) -> Any:
-    """The error entry for a required field that is absent."""
-    return detail("missing", loc, "Field required", source)

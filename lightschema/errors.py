@@ -13,7 +13,7 @@ Exception tree::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypedDict, cast
 
 from cattrs.errors import (
@@ -229,11 +229,3 @@ def _note_index(exc: BaseException) -> int | str | None:
 
 def _is_missing_key(exc: KeyError, name: str, source: Any) -> bool:
     return isinstance(source, dict) and name not in source and exc.args == (name,)
-
-
-def collect(items: Iterable[tuple[Loc, BaseException]], source: Any) -> list[ErrorDetails]:
-    """Flatten several failures, each under its own location."""
-    out: list[ErrorDetails] = []
-    for loc, exc in items:
-        out.extend(flatten(exc, loc, source))
-    return out

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prefect.client.schemas import objects as ref
 from pydantic import HttpUrl, SecretStr, TypeAdapter
+from reference import both_reject, conforms
 
 from lightschema._blocks import (
     BlockDocument,
@@ -37,35 +38,6 @@ LIGHT: dict[str, Any] = {
     "BlockDocumentReference": BlockDocumentReference,
 }
 HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
-
-
-def conforms(name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Both libraries accept ``payload`` and dump it identically; each reads the other's dump."""
-    theirs = getattr(ref, name).model_validate(payload)
-    ours = LIGHT[name].model_validate(payload)
-    expected = theirs.model_dump(mode="json")
-    dumped = ours.model_dump(mode="json")
-    assert dumped == expected
-    assert json.loads(ours.model_dump_json()) == json.loads(theirs.model_dump_json())
-    assert getattr(ref, name).model_validate(dumped).model_dump(mode="json") == expected
-    assert LIGHT[name].model_validate(expected).model_dump(mode="json") == expected
-    return dumped
-
-
-def both_reject(name: str, payload: Any) -> list[tuple[Any, ...]]:
-    """Both libraries refuse ``payload`` with the same locations and kinds; our full errors are returned.
-
-    Messages are compared by the callers for the rules this module owns (scalar
-    messages such as the UUID one belong to the shared hooks).
-    """
-    with pytest.raises(pydantic.ValidationError) as theirs:
-        getattr(ref, name).model_validate(payload)
-    with pytest.raises(ValidationError) as ours:
-        LIGHT[name].model_validate(payload)
-    expected = sorted((tuple(e["loc"]), e["type"]) for e in theirs.value.errors())
-    got = sorted((tuple(e["loc"]), e["type"], e["msg"]) for e in ours.value.errors())
-    assert [g[:2] for g in got] == expected
-    return got
 
 
 def reference_url(value: Any) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prefect.client.schemas import objects as ref
+from reference import both_reject, conforms
 
 from lightschema._observability import (
     Artifact,
@@ -40,31 +41,6 @@ LIGHT: dict[str, Any] = {
     "SavedSearch": SavedSearch,
     "Configuration": Configuration,
 }
-
-
-def conforms(name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Both libraries accept ``payload`` and dump it identically; each reads the other's dump."""
-    theirs = getattr(ref, name).model_validate(payload)
-    ours = LIGHT[name].model_validate(payload)
-    expected = theirs.model_dump(mode="json")
-    dumped = ours.model_dump(mode="json")
-    assert dumped == expected
-    assert json.loads(ours.model_dump_json()) == json.loads(theirs.model_dump_json())
-    assert getattr(ref, name).model_validate(dumped).model_dump(mode="json") == expected
-    assert LIGHT[name].model_validate(expected).model_dump(mode="json") == expected
-    return dumped
-
-
-def both_reject(name: str, payload: Any) -> list[tuple[Any, ...]]:
-    """Both refuse ``payload`` at the same locations with the same kinds; our full errors are returned."""
-    with pytest.raises(pydantic.ValidationError) as theirs:
-        getattr(ref, name).model_validate(payload)
-    with pytest.raises(ValidationError) as ours:
-        LIGHT[name].model_validate(payload)
-    expected = sorted((tuple(e["loc"]), e["type"]) for e in theirs.value.errors())
-    got = sorted((tuple(e["loc"]), e["type"], e["msg"]) for e in ours.value.errors())
-    assert [g[:2] for g in got] == expected
-    return got
 
 
 class TestLog:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 NAME = "lightschema"
@@ -42,7 +41,9 @@ class Codec:
 
     def decode_json(self, data: bytes) -> list[Any]:
         """A JSON array of objects (an API list response) to validated models."""
-        return self.cls.model_validate_list(json.loads(data))  # type: ignore[no-any-return]
+        from lightschema import load_json
+
+        return load_json(data, self._list_type)  # type: ignore[no-any-return]
 
     def decode_jsonl(self, data: bytes) -> list[Any]:
         """JSON Lines, one object per line, each validated on its own."""

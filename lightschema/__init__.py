@@ -10,7 +10,7 @@ import typing as _typing
 from lightschema.errors import ValidationError
 
 if _typing.TYPE_CHECKING:
-    from lightschema._json import dump_json
+    from lightschema._json import dump_json, load_json
     from lightschema.converter import configure_converter, make_converter, structure, unstructure
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "__version__",
     "configure_converter",
     "dump_json",
+    "load_json",
     "make_converter",
     "structure",
     "unstructure",
@@ -26,6 +27,7 @@ __all__ = [
 _LAZY = {
     "configure_converter": "lightschema.converter",
     "dump_json": "lightschema._json",
+    "load_json": "lightschema._json",
     "make_converter": "lightschema.converter",
     "structure": "lightschema.converter",
     "unstructure": "lightschema.converter",

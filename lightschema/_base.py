@@ -87,8 +87,41 @@ def _structure(obj: Any, cl: Any) -> Any:
     return structure(obj, cl)
 
 
+#: a run of digits too long for orjson's integers (it would read them as floats)
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
+
+
+def _fast_loads(data: str | bytes | bytearray) -> Any:
+    """orjson's parse when it is installed and gives what ``json`` would; else ``_NOT_PARSED``.
+
+    Anything orjson refuses (NaN literals, huge exponents, lone surrogates, bad input)
+    is left to ``json``, which accepts or reports it; long digit runs too, since orjson
+    turns integers past 64 bits into floats.
+    """
+    from lightschema._json import _get_orjson
+
+    orjson = _get_orjson()
+    if orjson is None or isinstance(data, bytearray):
+        return _NOT_PARSED
+    long_digits = _LONG_DIGITS if isinstance(data, str) else _LONG_DIGITS_BYTES
+    if long_digits.search(data):  # type: ignore[arg-type]
+        return _NOT_PARSED
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _NOT_PARSED
+
+
+_NOT_PARSED = object()
+
+
 def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
     """Parse JSON text, turning every parse failure into a ValidationError."""
+    if isinstance(data, (str, bytes)):
+        parsed = _fast_loads(data)
+        if parsed is not _NOT_PARSED:
+            return parsed
     try:
         if isinstance(data, (bytes, bytearray)):
             data = bytes(data).decode("utf-8")

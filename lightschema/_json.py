@@ -21,7 +21,7 @@ from typing import Any
 
 from lightschema import _hooks
 
-__all__ = ["dump_json", "dumps", "register_native_dump"]
+__all__ = ["dump_json", "dumps", "load_json", "register_native_dump"]
 
 _UTC = _dt.timezone.utc
 _orjson: ModuleType | None = None
@@ -127,3 +127,16 @@ def _finite(data: Any) -> Any:
     if isinstance(data, list):
         return [_finite(v) for v in data]
     return data
+
+
+def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
+    """Parse JSON text and structure it into ``cl`` (a model, or e.g. ``list[FlowRun]``).
+
+    The bulk counterpart of ``model_validate_json``: ``load_json(body, list[FlowRun])``
+    is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
+    Parses with orjson when it is installed; every failure is a ValidationError.
+    """
+    from lightschema._base import validate_json_text
+    from lightschema.converter import _type_name, structure
+
+    return structure(validate_json_text(data, _type_name(cl)), cl)

@@ -361,8 +361,15 @@ def _union_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 
 def _model_or_any_to_json(value: Any) -> Any:
-    """A union member: a model through its class's dump, anything else as ``Any``."""
-    return json_dump(value) if isinstance(value, PrefectBaseModel) else _hooks.any_to_json(value)
+    """A union member: a model through its class's dump; a float (also in a list) as it is,
+    since it is a typed member and not an ``Any``; anything else as ``Any``."""
+    if isinstance(value, PrefectBaseModel):
+        return json_dump(value)
+    if value.__class__ is float:
+        return value
+    if value.__class__ is list:
+        return [_model_or_any_to_json(v) for v in value]
+    return _hooks.any_to_json(value)
 
 
 def _dump_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:

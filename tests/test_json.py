@@ -124,3 +124,47 @@ def test_dump_json_stdlib(stdlib_only: None) -> None:
     runs = ls.FlowRun.model_validate_list(RUNS[:3])
     assert json.loads(lightschema.dump_json(runs)) == [r.model_dump(mode="json") for r in runs]
     assert json.loads(lightschema.dump_json(runs[0])) == runs[0].model_dump(mode="json")
+
+
+class TestLoadJson:
+    """load_json parses with orjson when it can and with json when orjson would differ."""
+
+    def test_list_of_models(self) -> None:
+        import lightschema
+
+        text = json.dumps(RUNS)
+        assert lightschema.load_json(text, list[ls.FlowRun]) == ls.FlowRun.model_validate_list(RUNS)
+        assert lightschema.load_json(text.encode(), list[ls.FlowRun]) == ls.FlowRun.model_validate_list(RUNS)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ('{"x": 123456789012345678901234567890}', {"x": 123456789012345678901234567890}),  # exact, not a float
+            ('{"x": 18446744073709551616}', {"x": 18446744073709551616}),
+            ('{"x": NaN}', {"x": float("nan")}),
+            ('{"x": 1e400}', {"x": float("inf")}),
+            ('{"x": 1, "x": 2}', {"x": 2}),
+        ],
+    )
+    def test_parses_as_json_does(self, text: str, expected: dict[str, Any]) -> None:
+        run = ls.FlowRun.model_validate_json(
+            json.dumps({"flow_id": FLOW_ID, "name": "n"})[:-1] + ', "parameters": ' + text + "}"
+        )
+        assert json.dumps(run.parameters) == json.dumps(expected)
+
+    def test_errors_are_the_same_with_and_without_orjson(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import lightschema
+
+        bad = ['{"flow_id": ', '{"name": "\\ud800"}', "[1, 2", b'{"name": "\xff"}']
+        with_orjson = [_error(lambda t=t: lightschema.load_json(t, ls.FlowRun)) for t in bad]
+        monkeypatch.setattr(_json, "_orjson", None)
+        monkeypatch.setattr(_json, "_orjson_checked", True)
+        assert [_error(lambda t=t: lightschema.load_json(t, ls.FlowRun)) for t in bad] == with_orjson
+
+
+def _error(call: Any) -> list[Any]:
+    import lightschema
+
+    with pytest.raises(lightschema.ValidationError) as info:
+        call()
+    return info.value.errors()

@@ -87,9 +87,10 @@ def _structure(obj: Any, cl: Any) -> Any:
     return structure(obj, cl)
 
 
-#: a run of digits too long for orjson's integers (it would read them as floats)
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
+#: a number token too long for orjson's integers (it would read it as a float): digits
+#: right after what can precede a JSON number, so digit runs inside hex ids do not count
+_LONG_DIGITS = re.compile(r"(?:^|[:\[,\s])-?[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"(?:^|[:\[,\s])-?[0-9]{19}")
 
 
 def _fast_loads(data: str | bytes | bytearray) -> Any:

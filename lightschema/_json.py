@@ -137,6 +137,8 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
     from lightschema._base import validate_json_text
+    from lightschema._gc import collector_paused
     from lightschema.converter import _type_name, structure
 
-    return structure(validate_json_text(data, _type_name(cl)), cl)
+    with collector_paused():  # parsing a large body allocates as much as structuring it
+        return structure(validate_json_text(data, _type_name(cl)), cl)

@@ -526,12 +526,28 @@ def _schedule_union_hook() -> Callable[[Any, Any], Any]:
     return _hooks.make_smart_union_hook(members)
 
 
+@functools.cache
+def _schedule_by_key() -> tuple[tuple[str, _hooks.Hook], ...]:
+    from lightschema.converter import converter
+
+    keyed = (("interval", IntervalSchedule), ("cron", CronSchedule), ("rrule", RRuleSchedule))
+    return tuple((key, converter.get_structure_hook(cls)) for key, cls in keyed)
+
+
 def structure_schedule(value: Any, _: Any = None) -> Any:
     """Field hook for ``SCHEDULE_TYPES``: the one schedule whose keys fit, errors per member.
 
     Every schedule forbids unknown keys and needs its own key, so at most one
-    accepts a dict; errors name the members as the reference does.
+    accepts a dict: the one whose key the dict holds is tried first, and only if it
+    fails does the whole union run, so that errors name the members as the reference does.
     """
+    if value.__class__ is dict:
+        for key, hook in _schedule_by_key():
+            if key in value:
+                try:
+                    return hook(value, None)
+                except ValidationError:
+                    break
     return _schedule_union_hook()(value, None)
 
 

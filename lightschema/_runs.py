@@ -237,10 +237,7 @@ def _structure_state_data(value: Any, _: Any = None) -> Any:
         try:
             return converter.structure(value, ResultRecordMetadata)
         except ValidationError as exc:
-            raise ValidationError(
-                "State.data",
-                [{**e, "loc": ("ResultRecordMetadata", *e["loc"])} for e in exc.errors()],
-            ) from None
+            raise ValidationError("State.data", flatten(exc, ("ResultRecordMetadata",), value)) from None
     return _hooks.structure_any(value)
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -307,18 +308,19 @@ def main(out_path: str) -> None:
             ),
         ]
         summary["deployment_ids"] = [str(d) for d in dep_ids]
-        httpx.post(
+        _send(
+            "POST",
             f"{API}/deployments/{dep_ids[0]}/schedule",
             json={"min_runs": 2, "max_runs": 4, "end_time": "2100-01-01T00:00:00Z"},
-            timeout=30,
-        ).raise_for_status()
+        )
         scheduled = client.create_flow_run_from_deployment(
             dep_ids[0], parameters={"region": "ap", "size": 7}, tags=["manual"], job_variables={"x": 1}
         )
         summary["scheduled_flow_run_id"] = str(scheduled.id)
         client.create_flow_run_from_deployment(dep_ids[1], state=Completed(message="done elsewhere"))
 
-        httpx.put(
+        _send(
+            "PUT",
             f"{API}/saved_searches/",
             json={
                 "name": "failed prod runs",
@@ -339,11 +341,20 @@ def main(out_path: str) -> None:
                     },
                 ],
             },
-            timeout=30,
-        ).raise_for_status()
+        )
 
     with open(out_path, "w") as handle:
         json.dump(summary, handle, indent=2)
+
+
+def _send(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """A raw API call, retried while the server answers 503 (busy), as Prefect's own client does."""
+    for attempt in range(6):
+        response = httpx.request(method, url, timeout=30, **kwargs)
+        if response.status_code != 503 or attempt == 5:
+            return response.raise_for_status()
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from prefect.client.schemas import objects as ref
 
 from lightschema import _json
 from lightschema import objects as ls
+from lightschema._base import validate_json_text
 
 RUNS = json.loads((Path(__file__).parent.parent / "examples" / "flow_runs.json").read_text())
 FLOW_ID = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
@@ -160,6 +163,33 @@ class TestLoadJson:
         monkeypatch.setattr(_json, "_orjson", None)
         monkeypatch.setattr(_json, "_orjson_checked", True)
         assert [_error(lambda t=t: lightschema.load_json(t, ls.FlowRun)) for t in bad] == with_orjson
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            b"12345678901234567890123",
+            b"-12345678901234567890123",
+            b'{"x":-12345678901234567890123}',
+            b"[1,\n\t 12345678901234567890123]",
+            b'["1234567890123456789012", 12345678901234567890123]',
+        ],
+    )
+    def test_long_integers_stay_exact(self, text: bytes) -> None:
+        assert validate_json_text(text, "x") == json.loads(text)
+        assert validate_json_text(text.decode(), "x") == json.loads(text)
+
+    @given(
+        st.recursive(
+            st.integers() | st.text(alphabet="0123456789abc-: ,[") | st.booleans() | st.none(),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4),
+            max_leaves=12,
+        )
+    )
+    def test_any_integer_or_digit_run_parses_as_json_does(self, value: Any) -> None:
+        """Integers of any size, and digit runs inside text, which must not be mistaken for them."""
+        text = json.dumps(value)
+        assert validate_json_text(text.encode(), "x") == value
+        assert validate_json_text(text, "x") == value
 
 
 def _error(call: Any) -> list[Any]:

@@ -30,6 +30,7 @@ class LoadPlan(NamedTuple):
 
     ``exact``: a value of exactly this class needs no conversion (``str``, ``int``, ...).
     ``optional``: ``None`` is kept as is and ``hook`` handles the rest.
+    ``cache``: texts the hook has already read, and what it made of them (UUIDs, datetimes).
     """
 
     name: str
@@ -37,6 +38,7 @@ class LoadPlan(NamedTuple):
     exact: type | None
     optional: bool
     default: Any  # attrs.NOTHING, a constant, or an attrs.Factory
+    cache: dict[str, Any] | None = None
 
 
 class DumpPlan(NamedTuple):
@@ -95,6 +97,16 @@ def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any]
         else:
             lines.append("    else:")
         return [*lines, f"        {var} = {hook}({var}, None)"]
+    if plan.cache is not None:
+        # A text read before is looked up, not parsed again (the hook fills the cache).
+        namespace[f"c{i}"] = plan.cache.get
+        otherwise = f"    elif {var} is not None:" if plan.optional else "    else:"
+        return [
+            f"    if {var}.__class__ is str:",
+            f"        {var} = c{i}({var}) or {hook}({var}, None)",
+            otherwise,
+            f"        {var} = {hook}({var}, None)",
+        ]
     if plan.exact is not None:
         namespace[f"t{i}"] = plan.exact
         skip = f"{var} is not None and " if plan.optional else ""

@@ -156,14 +156,14 @@ _SAFE_UNKNOWN = SafeUUID.unknown
 #: recently read canonical UUID texts and their (immutable, so shareable) UUIDs: the
 #: same ids (flow, deployment, work pool) recur across a response, and sharing one
 #: object for them saves time and memory. Cleared when full, so it stays small.
-_uuid_cache: dict[str, UUID] = {}
+uuid_cache: dict[str, UUID] = {}
 _UUID_CACHE_SIZE = 4096
 
 
 def structure_uuid(value: Any, _: Any = None) -> UUID:
     """UUIDs from their text (hyphenated, bare hex, braced or urn) or 16 raw bytes."""
     if value.__class__ is str:
-        cached = _uuid_cache.get(value)
+        cached = uuid_cache.get(value)
         if cached is not None:
             return cached
         # The canonical 36-character form, built without UUID.__init__'s general parsing.
@@ -179,9 +179,9 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
                     uuid = _new_object(UUID)
                     _set_slot(uuid, "int", number)
                     _set_slot(uuid, "is_safe", _SAFE_UNKNOWN)
-                    if len(_uuid_cache) >= _UUID_CACHE_SIZE:
-                        _uuid_cache.clear()
-                    _uuid_cache[value] = uuid
+                    if len(uuid_cache) >= _UUID_CACHE_SIZE:
+                        uuid_cache.clear()
+                    uuid_cache[value] = uuid
                     return uuid
         if _UUID_TEXT.match(value) and _hyphens_consistent(value):
             return UUID(value)
@@ -393,6 +393,13 @@ _timedelta = _dt.timedelta
 _floor = math.floor
 
 
+#: recently read canonical datetime texts and their (immutable) datetimes: a run's
+#: created, updated and state timestamps are often one instant, so a response repeats
+#: them. Filled here, read by the generated fast path; cleared when full, like the UUID cache.
+datetime_cache: dict[str, _dt.datetime] = {}
+_DATETIME_CACHE_SIZE = 4096
+
+
 def _canonical_datetime(text: str) -> _dt.datetime | None:
     """The forms servers write (``2024-01-02T03:04:05[.ffffff]`` then ``Z`` or ``±HH:MM``),
     parsed in C; None for anything else, which takes the full path.
@@ -411,9 +418,13 @@ def _canonical_datetime(text: str) -> _dt.datetime | None:
     else:
         return None
     try:
-        return _fromisoformat(text)
+        value = _fromisoformat(text)
     except ValueError:
         return None
+    if len(datetime_cache) >= _DATETIME_CACHE_SIZE:
+        datetime_cache.clear()
+    datetime_cache[text] = value
+    return value
 
 
 def structure_naive_datetime(value: Any, _: Any = None) -> _dt.datetime:

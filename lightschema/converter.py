@@ -221,6 +221,12 @@ def _optional_inner(tp: Any) -> Any:
 
 
 _EXACT = frozenset({str, int, float, bool})
+#: hooks that remember what they read; the fast path looks there before calling them
+_CACHES: dict[Any, dict[str, Any]] = {
+    _hooks.structure_uuid: _hooks.uuid_cache,
+    _hooks.structure_datetime: _hooks.datetime_cache,
+    _hooks.structure_naive_datetime: _hooks.datetime_cache,
+}
 
 
 def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
@@ -233,7 +239,8 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
     inner = _optional_inner(a.type)
     tp = a.type if inner is None else inner
     exact = tp if tp in _EXACT else None
-    return LoadPlan(a.name, _hook(tp, c), exact, inner is not None, a.default)
+    hook = _hook(tp, c)
+    return LoadPlan(a.name, hook, exact, inner is not None, a.default, _CACHES.get(hook))
 
 
 def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
@@ -572,20 +579,20 @@ def _type_name(tp: Any) -> str:
 
 def structure(obj: Any, cl: Any) -> Any:
     """Structure ``obj`` into ``cl`` with the default converter; raises ValidationError."""
-    title = _type_name(cl)
     try:
         if obj.__class__ is list and len(obj) > _BULK:
             with collector_paused():
                 return converter.structure(obj, cl)
         return converter.structure(obj, cl)
     except ValidationError as exc:
+        title = _type_name(cl)
         if exc.title == title:
             raise
         raise ValidationError(title, exc.errors()) from None
     except InvalidValue as exc:
-        raise ValidationError(title, flatten(exc, (), obj)) from None
+        raise ValidationError(_type_name(cl), flatten(exc, (), obj)) from None
     except RecursionError:
-        raise ValidationError(title, flatten(RecursionError(), (), None)) from None
+        raise ValidationError(_type_name(cl), flatten(RecursionError(), (), None)) from None
 
 
 def unstructure(obj: Any) -> Any:

@@ -245,3 +245,37 @@ class TestReading:
 
     def test_unknown_keys_are_ignored(self) -> None:
         assert flow_run(brand_new_server_field=1) == flow_run()
+
+
+class TestSharing:
+    """Repeated ids and timestamps in a response are read once and shared (they are immutable)."""
+
+    def test_repeated_texts_give_one_object(self) -> None:
+        when = "2024-05-06T07:08:09.123456Z"
+        runs = FlowRun.model_validate_list(
+            [{"flow_id": FLOW_ID, "name": f"r{i}", "created": when, "expected_start_time": when} for i in range(3)]
+        )
+        assert len({id(r.created) for r in runs} | {id(r.expected_start_time) for r in runs}) == 1
+        assert len({id(r.flow_id) for r in runs}) == 1
+        assert runs[0].created == dt.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=dt.timezone.utc)
+
+    def test_caches_stay_bounded(self) -> None:
+        from lightschema import _hooks
+
+        start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+        texts = [(start + dt.timedelta(seconds=i)).isoformat() for i in range(5000)]
+        runs = FlowRun.model_validate_list([{"flow_id": str(uuid.uuid4()), "name": "n", "created": t} for t in texts])
+        assert [r.created for r in runs] == [start + dt.timedelta(seconds=i) for i in range(5000)]
+        assert 0 < len(_hooks.datetime_cache) <= 4096
+        assert 0 < len(_hooks.uuid_cache) <= 4096
+
+    def test_only_exact_text_is_looked_up(self) -> None:
+        """A str subclass and a datetime take the hook's own path, not the cache."""
+
+        class Text(str):
+            pass
+
+        when = "2024-05-06T07:08:09Z"
+        first = flow_run(created=when).created
+        assert flow_run(created=Text(when)).created == first
+        assert flow_run(created=first).created is first

@@ -843,19 +843,30 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
             return container(map(_intern, value)) if exact is str else container(value)
         if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
             raise InvalidValue(f"{kind}_type", msg, value)
-        out = []
-        errors: list[ErrorDetails] = []  # flattened as they come: exceptions are big to keep
-        elements = cast("Iterable[Any]", value)
-        for index, element in enumerate(elements):
-            try:
-                out.append(item(element, None))
-            except Exception as exc:  # noqa: BLE001 - every failure is reported
-                errors.extend(flatten(exc, (index,), None))
-        if errors:
-            raise ValidationError(kind, errors)
-        return container(out)
+        return container(structure_items(cast("Iterable[Any]", value), item, kind))
 
     return structure_list
+
+
+def structure_items(elements: Iterable[Any], item: Hook, kind: str = "list", *, release: bool = False) -> list[Any]:
+    """Each element through ``item``, every failure reported under its index.
+
+    ``release``: ``elements`` is a list nobody else holds (``load_json``'s own parse),
+    and each element is dropped once read, so a large response's parsed dicts are freed
+    as its objects are made, and the memory is reused at once.
+    """
+    out = []
+    errors: list[ErrorDetails] = []  # flattened as they come: exceptions are big to keep
+    for index, element in enumerate(elements):
+        try:
+            out.append(item(element, None))
+        except Exception as exc:  # noqa: BLE001 - every failure is reported
+            errors.extend(flatten(exc, (index,), None))
+        if release:
+            elements[index] = None  # type: ignore[index]
+    if errors:
+        raise ValidationError(kind, errors)
+    return out
 
 
 def make_dict_hook(key: Hook, val: Hook) -> Hook:

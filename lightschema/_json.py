@@ -141,4 +141,4 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     from lightschema.converter import _type_name, structure
 
     with collector_paused():  # parsing a large body allocates as much as structuring it
-        return structure(validate_json_text(data, _type_name(cl)), cl)
+        return structure(validate_json_text(data, _type_name(cl)), cl, owned=True)

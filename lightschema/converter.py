@@ -577,9 +577,15 @@ def _type_name(tp: Any) -> str:
     return f"{_type_name(origin)}[{', '.join(_type_name(a) for a in typing.get_args(tp))}]"
 
 
-def structure(obj: Any, cl: Any) -> Any:
-    """Structure ``obj`` into ``cl`` with the default converter; raises ValidationError."""
+def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
+    """Structure ``obj`` into ``cl`` with the default converter; raises ValidationError.
+
+    ``owned``: ``obj`` is a list only this call holds, which may be emptied as it is read.
+    """
     try:
+        if owned and obj.__class__ is list and typing.get_origin(cl) is list:
+            (item,) = typing.get_args(cl)
+            return _hooks.structure_items(obj, _hook(item, converter), release=True)
         if obj.__class__ is list and len(obj) > _BULK:
             with collector_paused():
                 return converter.structure(obj, cl)

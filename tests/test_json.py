@@ -139,6 +139,19 @@ class TestLoadJson:
         assert lightschema.load_json(text, list[ls.FlowRun]) == ls.FlowRun.model_validate_list(RUNS)
         assert lightschema.load_json(text.encode(), list[ls.FlowRun]) == ls.FlowRun.model_validate_list(RUNS)
 
+    def test_list_errors_name_the_index_and_keep_the_input(self) -> None:
+        import lightschema
+
+        items = [*RUNS[:2], {**RUNS[0], "state": {"type": "NOPE"}}, {"name": "no flow id"}]
+        errors = _error(lambda: lightschema.load_json(json.dumps(items), list[ls.FlowRun]))
+        assert [(e["loc"], e["input"]) for e in errors] == [
+            ((2, "state", "type"), "NOPE"),
+            ((3, "flow_id"), {"name": "no flow id"}),
+        ]
+        with pytest.raises(lightschema.ValidationError) as info:
+            lightschema.load_json(json.dumps(items), list[ls.FlowRun])
+        assert info.value.title == "list[FlowRun]"
+
     @pytest.mark.parametrize(
         ("text", "expected"),
         [

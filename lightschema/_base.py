@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 import os
 import re
 import time
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar, dataclass_transform
 from uuid import UUID, uuid4
 
 import attrs
 
+from lightschema import _json
 from lightschema.errors import ValidationError, detail
 
 if TYPE_CHECKING:
@@ -75,16 +78,24 @@ def model(maybe_cls: type[T] | None = None, *, hashable: bool = False) -> Any:
     return wrap if maybe_cls is None else wrap(maybe_cls)
 
 
-def _converter() -> Converter:
-    from lightschema.converter import converter
+@functools.cache
+def _converter_module() -> ModuleType:
+    """``lightschema.converter``, imported on first use (it loads cattrs).
 
-    return converter
+    Cached, because an import statement inside a function costs microseconds on
+    every call, as much as reading a small model.
+    """
+    import lightschema.converter as module
+
+    return module
+
+
+def _converter() -> Converter:
+    return _converter_module().converter  # type: ignore[no-any-return]
 
 
 def _structure(obj: Any, cl: Any) -> Any:
-    from lightschema.converter import structure
-
-    return structure(obj, cl)
+    return _converter_module().structure(obj, cl)
 
 
 #: every digit read as "0", so that a run of digits is a run of zeros ``bytes.find`` sees
@@ -118,9 +129,7 @@ def _fast_loads(data: str | bytes | bytearray) -> Any:
     is left to ``json``, which accepts or reports it; long integers too, since orjson
     turns integers past 64 bits into floats.
     """
-    from lightschema._json import _get_orjson
-
-    orjson = _get_orjson()
+    orjson = _json._get_orjson()
     if orjson is None or isinstance(data, bytearray):
         return _NOT_PARSED
     if _has_long_integer(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")):
@@ -213,7 +222,7 @@ class PrefectBaseModel:
     @classmethod
     def model_validate_json(cls: type[M], data: str | bytes | bytearray) -> M:
         """Parse JSON text and structure it into this model."""
-        return cls.model_validate(validate_json_text(data, cls.__name__))
+        return _structure(validate_json_text(data, cls.__name__), cls)  # type: ignore[no-any-return]
 
     @classmethod
     def model_validate_list(cls: type[M], obj: Any) -> list[M]:
@@ -231,17 +240,16 @@ class PrefectBaseModel:
         exclude_none: bool = False,
     ) -> dict[str, Any]:
         """This model as a dict: native values (``python``) or JSON-ready ones (``json``)."""
-        from lightschema.converter import json_dump, unstructure_python
-
+        converter = _converter_module()
         if mode == "json":
             try:
-                data = json_dump(self)
+                data = converter.json_dump(self)
             except RecursionError:  # a value typed Any nested deeper than Python can walk
                 raise ValueError(f"{type(self).__name__} holds a value nested too deeply to dump as JSON") from None
             if include is None and exclude is None and not exclude_none:
                 return data  # type: ignore[no-any-return]
         elif mode == "python":
-            data = unstructure_python(self)
+            data = converter.unstructure_python(self)
         else:
             raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
         if include is not None:
@@ -264,13 +272,12 @@ class PrefectBaseModel:
 
         Uses orjson when it is installed (the ``fast`` extra), the stdlib otherwise.
         """
-        from lightschema._json import dumps
 
         def json_data() -> Any:
             return self.model_dump(mode="json", include=include, exclude=exclude, exclude_none=exclude_none)
 
         plain = include is None and exclude is None and not exclude_none
-        return dumps(self, json_data, indent=indent, fast=plain)
+        return _json.dumps(self, json_data, indent=indent, fast=plain)
 
     # -- copying -----------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from lightschema._base import (
     DateTime,
     PrefectBaseModel,
     TimeSeriesObjectBaseModel,
+    _converter,
     model,
     now_utc,
     uuid7,
@@ -232,10 +233,8 @@ def data_discriminator(x: Any) -> str:
 
 def _structure_state_data(value: Any, _: Any = None) -> Any:
     if data_discriminator(value) == "ResultRecordMetadata":
-        from lightschema.converter import converter
-
         try:
-            return converter.structure(value, ResultRecordMetadata)
+            return _converter().structure(value, ResultRecordMetadata)
         except ValidationError as exc:
             raise ValidationError("State.data", flatten(exc, ("ResultRecordMetadata",), value)) from None
     return _hooks.structure_any(value)

@@ -58,6 +58,9 @@ def native_datetime(value: _dt.datetime) -> Any:
 
 def _default(value: Any) -> Any:
     """What orjson cannot write itself, made JSON-ready as the JSON-mode dump would."""
+    dump = _native_dumps.get(value.__class__)
+    if dump is not None:
+        return dump(value)
     if hasattr(value, "__attrs_attrs__"):
         return _native(value)
     return _hooks.any_to_json(value)

@@ -292,6 +292,12 @@ def _check_field(field: int, expr: str, fields: list[str], nth_days: dict[Any, s
 
 def is_valid_cron(expression: str) -> bool:
     """Whether the reference's cron check (vendored croniter) accepts ``expression``."""
+    return isinstance(expression, str) and _valid_cron_text(str(expression))
+
+
+#: a response's deployments share a handful of schedules: each text is checked once
+@functools.lru_cache(maxsize=1024)
+def _valid_cron_text(expression: str) -> bool:
     text = expression.lower()
     fields = _CRON_SHORTHANDS.get(text, text).split()
     if len(fields) not in (5, 6, 7):
@@ -328,16 +334,25 @@ def _check_cron(value: Any) -> Any:
 
 
 def _check_rrule(value: Any) -> Any:
+    problem = _rrule_problem(value)
+    if problem is not None:
+        raise InvalidValue("value_error", f'Value error, Invalid RRule string "{value}": {problem}', value)
+    if len(value) > MAX_RRULE_LENGTH:
+        msg = f'Invalid RRule string "{value[:40]}..."\nMax length is {MAX_RRULE_LENGTH}, got {len(value)}'
+        raise InvalidValue("value_error", f"Value error, {msg}", value)
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _rrule_problem(value: str) -> str | None:
+    """What dateutil finds wrong with an rrule text, or None; once per text, like cron."""
     from dateutil.rrule import rrulestr
 
     try:
         rrulestr(value, cache=True)
     except ValueError as exc:
-        raise InvalidValue("value_error", f'Value error, Invalid RRule string "{value}": {exc}', value) from None
-    if len(value) > MAX_RRULE_LENGTH:
-        msg = f'Invalid RRule string "{value[:40]}..."\nMax length is {MAX_RRULE_LENGTH}, got {len(value)}'
-        raise InvalidValue("value_error", f"Value error, {msg}", value)
-    return value
+        return str(exc)
+    return None
 
 
 def _check_rrule_timezone(value: Any) -> Any:

@@ -142,13 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_const", const="quick", dest="mode", help="about a minute")
     mode.add_argument("--full", action="store_const", const="full", dest="mode", help="the default; tens of minutes")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where latest.json/.md/.png go")
+    parser.add_argument(
+        "--out", type=Path, help="where latest.json/.md/.png go (default: results/, or results/quick/ for --quick)"
+    )
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
     parser.add_argument("--contenders", default=",".join(CONTENDERS))
     parser.add_argument("--models", default=",".join(corpus.MODELS))
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
     args = parser.parse_args(argv)
     mode_name = args.mode or "full"
+    if args.out is None:  # a quick run never replaces the committed full results
+        args.out = DEFAULT_OUT / "quick" if mode_name == "quick" else DEFAULT_OUT
     settings = MODES[mode_name]
     contenders = [c for c in args.contenders.split(",") if c]
     if report.REFERENCE not in contenders:

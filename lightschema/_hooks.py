@@ -149,7 +149,10 @@ _UUID_TEXT = re.compile(
 
 
 _new_object = object.__new__
-_set_slot = object.__setattr__
+#: UUID's slots set directly (UUID.__setattr__ refuses; the slot descriptors are quicker
+#: than object.__setattr__)
+_set_uuid_int = UUID.__dict__["int"].__set__
+_set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
 _SAFE_UNKNOWN = SafeUUID.unknown
 
 
@@ -177,8 +180,8 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
                     pass
                 else:
                     uuid = _new_object(UUID)
-                    _set_slot(uuid, "int", number)
-                    _set_slot(uuid, "is_safe", _SAFE_UNKNOWN)
+                    _set_uuid_int(uuid, number)
+                    _set_uuid_is_safe(uuid, _SAFE_UNKNOWN)
                     if len(uuid_cache) >= _UUID_CACHE_SIZE:
                         uuid_cache.clear()
                     uuid_cache[value] = uuid

@@ -60,7 +60,16 @@ def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float
     """Labels: None reads as empty; each value must be a bool, number or string."""
     if not value:  # the reference reads any empty or falsy value as no labels
         return {}
+    if value.__class__ is dict:  # the usual case, text keys and scalar values: kept as they are
+        for key, item in value.items():
+            if key.__class__ is not str or item.__class__ not in _LABEL_TYPES:
+                break
+        else:
+            return dict(value)
     return _structure_label_dict(value, None)  # type: ignore[no-any-return]
+
+
+_LABEL_TYPES = frozenset({bool, int, float, str})
 
 
 def _label_value(value: Any, _: Any = None) -> bool | int | float | str:

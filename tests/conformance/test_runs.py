@@ -261,6 +261,20 @@ def test_falsy_labels(labels: Any) -> None:
     assert_agree("FlowRun", {**payload, "name": "n", "labels": labels})
 
 
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    labels=st.dictionaries(st.text(max_size=4), _JSON_SCALARS | st.lists(_JSON_SCALARS, max_size=2), max_size=4)
+    | st.lists(st.tuples(st.text(max_size=2), _JSON_SCALARS), max_size=2)
+)
+def test_labels_of_any_json_values(labels: Any) -> None:
+    """Scalars are kept as they are (the fast path); anything else fails as in the reference."""
+    payload = {"id": "0190b5f2-0000-7000-8000-000000000009", "flow_id": "6f1b1c9e-0d1c-4c4e-9e64-3c1e0b6f7a10"}
+    assert_agree("FlowRun", {**payload, "name": "n", "labels": labels})
+
+
 def test_task_inputs_of_every_kind() -> None:
     payload = {
         "task_key": "k",

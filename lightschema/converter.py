@@ -453,8 +453,9 @@ def _native_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
         value_hook: Callable[[Any], Any] = inner
         return lambda value: {k: value_hook(v) for k, v in value.items()}
     if _is_union(tp):
-        if all(_is_model(member) for member in typing.get_args(tp)):
-            return None  # orjson hands each model to its default hook, which dumps it natively
+        members = typing.get_args(tp)
+        if all(m in _PASSTHROUGH for m in members) or all(_is_model(m) for m in members):
+            return None  # JSON scalars orjson writes itself; models it hands to the default hook
         return _native_value
     return _json_hook(tp, c)
 

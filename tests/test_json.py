@@ -64,6 +64,15 @@ ODD_PAYLOADS: list[tuple[str, dict[str, Any]]] = [
             "empirical_policy": {"retry_delay": [1, 2.5]},
         },
     ),
+    (  # label values are a union of JSON scalars that orjson writes itself
+        "FlowRun",
+        {
+            "id": FLOW_ID,
+            "flow_id": FLOW_ID,
+            "name": "n",
+            "labels": {"nan": float("nan"), "inf": float("-inf"), "z": -0.0, "big": 1e16, "t": True, "s": "ü"},
+        },
+    ),
 ]
 CASES = [("FlowRun", run) for run in RUNS[:10]] + ODD_PAYLOADS
 

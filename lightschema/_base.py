@@ -122,7 +122,7 @@ def _has_long_integer(data: bytes) -> bool:
     return False
 
 
-def _fast_loads(data: str | bytes | bytearray) -> Any:
+def _fast_loads(data: str | bytes) -> Any:
     """orjson's parse when it is installed and gives what ``json`` would; else ``_NOT_PARSED``.
 
     Anything orjson refuses (NaN literals, huge exponents, lone surrogates, bad input)
@@ -130,7 +130,7 @@ def _fast_loads(data: str | bytes | bytearray) -> Any:
     turns integers past 64 bits into floats.
     """
     orjson = _json._get_orjson()
-    if orjson is None or isinstance(data, bytearray):
+    if orjson is None:
         return _NOT_PARSED
     if _has_long_integer(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")):
         return _NOT_PARSED

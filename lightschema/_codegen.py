@@ -103,7 +103,6 @@ def _mutable_twin(cls: type, plans: Sequence[LoadPlan]) -> type | None:
     """
     from lightschema._fields import CHECK
 
-    planned = {plan.name for plan in plans}
     if hasattr(cls, "__attrs_pre_init__"):
         return None
     for a in attrs.fields(cls):
@@ -111,10 +110,10 @@ def _mutable_twin(cls: type, plans: Sequence[LoadPlan]) -> type | None:
             return None
         if isinstance(a.converter, attrs.Converter):  # takes self or the field: __init__ knows how
             return None
-        if a.name not in planned:  # set by __init__ from its default
-            factory = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-            if a.init or a.default is attrs.NOTHING or (factory and a.default.takes_self):
-                return None
+    for a in _unplanned(cls, plans):  # set by __init__ from their defaults
+        factory = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        if a.init or a.default is attrs.NOTHING or (factory and a.default.takes_self):  # type: ignore[union-attr]
+            return None
     body = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
     twin = type(cls.__name__, (cls,), {**body, "__qualname__": cls.__qualname__, "__module__": cls.__module__})
     probe: Any = object.__new__(twin)
@@ -123,6 +122,12 @@ def _mutable_twin(cls: type, plans: Sequence[LoadPlan]) -> type | None:
     except TypeError:  # a layout CPython will not swap: keep __init__
         return None
     return twin
+
+
+def _unplanned(cls: type, plans: Sequence[LoadPlan]) -> list[attrs.Attribute[Any]]:
+    """The fields no plan reads (``init=False`` ones): ``__init__`` sets them from their defaults."""
+    planned = {plan.name for plan in plans}
+    return [a for a in attrs.fields(cls) if a.name not in planned]
 
 
 def _build_through_twin(cls: type, twin: type, plans: Sequence[LoadPlan], namespace: dict[str, Any]) -> list[str]:
@@ -137,8 +142,7 @@ def _build_through_twin(cls: type, twin: type, plans: Sequence[LoadPlan], namesp
         else:
             namespace[f"cv{i}"] = converter
             lines.append(f"    new.{plan.name} = cv{i}(f{i})")
-    planned = {plan.name for plan in plans}
-    for j, a in enumerate(a for a in attrs.fields(cls) if a.name not in planned):
+    for j, a in enumerate(_unplanned(cls, plans)):
         namespace[f"u{j}"] = a.default
         value = f"u{j}.factory()" if isinstance(a.default, attrs.Factory) else f"u{j}"  # type: ignore[arg-type]
         lines.append(f"    new.{a.name} = {value}")

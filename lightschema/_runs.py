@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
 from uuid import UUID
 
 import attrs
@@ -54,6 +54,7 @@ MAX_RETRY_DELAYS = 50
 
 # Labels hold JSON scalars only; the reference tries bool, int, float, str in turn.
 KeyValueLabels = dict[str, bool | int | float | str]
+_LABEL_TYPES = frozenset({bool, int, float, str})
 
 
 def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float | str]:
@@ -69,12 +70,9 @@ def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float
     return _structure_label_dict(value, None)  # type: ignore[no-any-return]
 
 
-_LABEL_TYPES = frozenset({bool, int, float, str})
-
-
 def _label_value(value: Any, _: Any = None) -> bool | int | float | str:
-    if value.__class__ in (bool, int, float, str):
-        return value
+    if value.__class__ in _LABEL_TYPES:
+        return cast("bool | int | float | str", value)
     raise InvalidValue("label_type", "Input should be a valid boolean, integer, number or string", value)
 
 

@@ -46,9 +46,10 @@ class Codec:
         return load_json(data, self._list_type)  # type: ignore[no-any-return]
 
     def decode_jsonl(self, data: bytes) -> list[Any]:
-        """JSON Lines, one object per line, each validated on its own."""
-        validate = self.cls.model_validate_json
-        return [validate(line) for line in data.splitlines()]
+        """JSON Lines, one object per line, each validated on its own, read in one call."""
+        from lightschema import load_json_lines
+
+        return load_json_lines(data, self.cls)
 
     def from_dicts(self, items: list[Any]) -> list[Any]:
         """Already-parsed dicts to models: ``model_validate_list(response.json())``."""

@@ -10,7 +10,7 @@ import typing as _typing
 from lightschema.errors import ValidationError
 
 if _typing.TYPE_CHECKING:
-    from lightschema._json import dump_json, load_json
+    from lightschema._json import dump_json, load_json, load_json_lines
     from lightschema.converter import configure_converter, make_converter, structure, unstructure
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "configure_converter",
     "dump_json",
     "load_json",
+    "load_json_lines",
     "make_converter",
     "structure",
     "unstructure",
@@ -28,6 +29,7 @@ _LAZY = {
     "configure_converter": "lightschema.converter",
     "dump_json": "lightschema._json",
     "load_json": "lightschema._json",
+    "load_json_lines": "lightschema._json",
     "make_converter": "lightschema.converter",
     "structure": "lightschema.converter",
     "unstructure": "lightschema.converter",

@@ -21,7 +21,7 @@ from typing import Any
 
 from lightschema import _hooks
 
-__all__ = ["dump_json", "dumps", "load_json", "register_native_dump"]
+__all__ = ["dump_json", "dumps", "load_json", "load_json_lines", "register_native_dump"]
 
 _UTC = _dt.timezone.utc
 _orjson: ModuleType | None = None
@@ -145,3 +145,44 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
 
     with collector_paused():  # parsing a large body allocates as much as structuring it
         return structure(validate_json_text(data, _type_name(cl)), cl, owned=True)
+
+
+def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
+    """Parse JSON Lines (one JSON value a line) and structure each line into ``cl``.
+
+    The bulk counterpart of calling ``cl.model_validate_json`` on every line: the
+    collector is paused once for the whole input, and each line's parse is dropped
+    as soon as its object exists. Blank lines are skipped. Every bad line is
+    reported at once, under its line index (``$[0]`` is the first line), so a path
+    points at the line whatever blank lines came before it.
+    """
+    from lightschema._base import validate_json_text
+    from lightschema._gc import collector_paused
+    from lightschema.converter import _hook, _type_name, converter
+    from lightschema.errors import ErrorDetails, ValidationError, detail, flatten
+
+    title = f"list[{_type_name(cl)}]"
+    if isinstance(data, bytearray):
+        data = bytes(data)
+    if isinstance(data, str):
+        lines: list[Any] = data.split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
+        blank: Any = " \t\r"
+    elif isinstance(data, bytes):
+        lines, blank = data.split(b"\n"), b" \t\r"
+    else:
+        msg = "JSON input should be string, bytes or bytearray"
+        raise ValidationError(title, [detail("json_type", (), msg, data)])
+    item = _hook(cl, converter)
+    out = []
+    errors: list[ErrorDetails] = []
+    with collector_paused():
+        for index, line in enumerate(lines):
+            if not line.strip(blank):
+                continue
+            try:
+                out.append(item(validate_json_text(line, title), None))
+            except Exception as exc:  # noqa: BLE001 - every failing line is reported
+                errors.extend(flatten(exc, (index,), None))
+    if errors:
+        raise ValidationError(title, errors)
+    return out

@@ -90,3 +90,15 @@ class TestBulkStructuring:
         gc.disable()
         FlowRun.model_validate_list(RUNS)
         assert not gc.isenabled()
+
+    def test_json_lines_restore_it_on_success_and_failure(self) -> None:
+        gc.enable()
+        lines = "\n".join(json.dumps(run) for run in RUNS)
+        assert len(lightschema.load_json_lines(lines, FlowRun)) == len(RUNS)
+        assert gc.isenabled()
+        with pytest.raises(lightschema.ValidationError):
+            lightschema.load_json_lines(lines + "\n{bad", FlowRun)
+        assert gc.isenabled()
+        gc.disable()
+        lightschema.load_json_lines(lines, FlowRun)
+        assert not gc.isenabled()

@@ -214,6 +214,68 @@ class TestLoadJson:
         assert validate_json_text(text, "x") == value
 
 
+class TestLoadJsonLines:
+    """load_json_lines gives what model_validate_json gives line by line, in one call."""
+
+    @given(st.lists(st.sampled_from(RUNS[:5]), min_size=1, max_size=5), st.data())
+    def test_same_objects_as_line_by_line(self, runs: list[dict[str, Any]], data: st.DataObject) -> None:
+        import lightschema
+
+        lines = [json.dumps(run) for run in runs]
+        ending = data.draw(st.sampled_from(["\n", "\r\n"]))
+        padding = data.draw(st.lists(st.sampled_from(["", " ", "\t", "\r"]), max_size=3))
+        text = ending.join([*padding, *lines, *padding])
+        expected = [ls.FlowRun.model_validate_json(line) for line in lines]
+        assert lightschema.load_json_lines(text, ls.FlowRun) == expected
+        assert lightschema.load_json_lines(text.encode(), ls.FlowRun) == expected
+        assert lightschema.load_json_lines(bytearray(text.encode()), ls.FlowRun) == expected
+
+    def test_every_bad_line_is_reported_under_its_line_index(self) -> None:
+        import lightschema
+
+        good, bad_state = json.dumps(RUNS[0]), json.dumps({**RUNS[0], "state": {"type": "NOPE"}})
+        text = "\n".join([good, "", "{not json", bad_state, '{"name": "no flow id"}', "[1, 2]"])
+        errors = _error(lambda: lightschema.load_json_lines(text, ls.FlowRun))
+        assert [(e["loc"], e["type"]) for e in errors] == [
+            ((2,), "json_invalid"),
+            ((3, "state", "type"), "enum"),
+            ((4, "flow_id"), "missing"),
+            ((5,), "model_type"),
+        ]
+        assert [e["path"] for e in errors][:2] == ["$[2]", "$[3].state.type"]
+
+    def test_a_line_error_is_the_one_model_validate_json_raises(self) -> None:
+        import lightschema
+
+        line = json.dumps({"flow_id": "not a uuid", "name": 3, "run_count": "x"})
+        alone = _error(lambda: ls.FlowRun.model_validate_json(line))
+        in_lines = _error(lambda: lightschema.load_json_lines(f"\n{line}\n", ls.FlowRun))
+        assert [(e["loc"][1:], e["type"], e["msg"], e["input"]) for e in in_lines] == [
+            (e["loc"], e["type"], e["msg"], e["input"]) for e in alone
+        ]
+        assert {e["loc"][0] for e in in_lines} == {1}
+
+    def test_a_line_separator_inside_a_string_is_not_a_line_break(self) -> None:
+        import lightschema
+
+        text = json.dumps({"flow_id": FLOW_ID, "name": "a\u2028b\x85c"}, ensure_ascii=False)
+        (run,) = lightschema.load_json_lines(text + "\n", ls.FlowRun)
+        assert run.name == "a\u2028b\x85c"
+
+    @pytest.mark.parametrize("data", ["", "\n\n", b"  \r\n"])
+    def test_no_lines_no_objects(self, data: str | bytes) -> None:
+        import lightschema
+
+        assert lightschema.load_json_lines(data, ls.FlowRun) == []
+
+    @pytest.mark.parametrize("data", [None, 5, ["{}"], {"a": 1}])
+    def test_input_that_is_not_text(self, data: Any) -> None:
+        import lightschema
+
+        errors = _error(lambda: lightschema.load_json_lines(data, ls.FlowRun))
+        assert [(e["loc"], e["type"]) for e in errors] == [((), "json_type")]
+
+
 def _error(call: Any) -> list[Any]:
     import lightschema
 

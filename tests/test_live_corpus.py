@@ -16,6 +16,7 @@ import prefect.client.schemas.objects as ref_objects
 import prefect.client.schemas.schedules as ref_schedules
 import pytest
 
+import lightschema
 import lightschema.objects as light_objects
 import lightschema.schedules as light_schedules
 
@@ -94,3 +95,13 @@ def test_recorded_states_keep_result_metadata() -> None:
     for item in with_data:
         ours = light_objects.State.model_validate(item).model_dump(mode="json")["data"]
         assert ours == ref_objects.State.model_validate(item).model_dump(mode="json")["data"]
+
+
+@pytest.mark.parametrize("model", sorted(CORPUS))
+def test_recorded_payloads_read_as_json_lines(model: str) -> None:
+    """Each model's recorded payloads, one a line, read in one call as the reference reads each line."""
+    light_cls, ref_cls = classes(model)
+    lines = [json.dumps(item) for item in CORPUS[model]]
+    expected = [ref_cls.model_validate_json(line).model_dump(mode="json") for line in lines]
+    ours = lightschema.load_json_lines("\n".join(lines).encode(), light_cls)
+    assert [obj.model_dump(mode="json") for obj in ours] == expected

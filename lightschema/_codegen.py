@@ -18,8 +18,6 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from lightschema._hooks import UTC, datetime_to_json
-
 __all__ = ["DumpPlan", "LoadPlan", "make_dump", "make_load"]
 
 _MISSING = object()
@@ -181,16 +179,9 @@ def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any]
     return [f"    {var} = {hook}({var}, None)"]
 
 
-def _dump_call(plan: DumpPlan, i: int, value: str) -> str:
-    """The expression that writes ``value``; a UTC datetime is formatted inline, saving a call."""
-    if plan.hook is datetime_to_json:
-        return f'(d.isoformat()[:-6] + "Z" if (d := {value}).tzinfo is __utc else h{i}(d))'
-    return f"h{i}({value})"
-
-
 def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str, Any]]:
     """``dump(instance) -> dict`` with the fields in order, each as its plan says."""
-    namespace: dict[str, Any] = {"__utc": UTC}
+    namespace: dict[str, Any] = {}
     items = []
     for i, plan in enumerate(plans):
         key, attr = repr(plan.name), f"o.{plan.name}"
@@ -199,9 +190,9 @@ def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str,
             continue
         namespace[f"h{i}"] = plan.hook
         if plan.optional:
-            items.append(f"{key}: None if (v := {attr}) is None else {_dump_call(plan, i, 'v')}")
+            items.append(f"{key}: None if (v := {attr}) is None else h{i}(v)")
         else:
-            items.append(f"{key}: {_dump_call(plan, i, attr)}")
+            items.append(f"{key}: h{i}({attr})")
     source = "def dump(o):\n    return {\n" + "".join(f"        {item},\n" for item in items) + "    }\n"
     filename = f"<lightschema generated dump {cls.__module__}.{cls.__qualname__}>"
     return _compile(source, filename, namespace, "dump")  # type: ignore[no-any-return]

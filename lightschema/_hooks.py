@@ -921,12 +921,24 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
 # -- unstructure (JSON mode) -------------------------------------------------------
 
 
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
+
+
 def datetime_to_json(value: _dt.datetime) -> str:
     """ISO 8601 as the reference writes it: ``Z`` for UTC, microseconds only when set.
 
     Offsets are written in whole minutes (seconds dropped toward zero), as pydantic does.
+    UTC, nearly every datetime a server sends, is written from the fields here: half
+    the work of ``isoformat``, which formats each field with ``sprintf``.
     """
     if value.tzinfo is UTC:
+        year = value.year
+        if year >= 1000:  # four digits without padding
+            two, micro = _TWO_DIGITS, value.microsecond
+            return (
+                f"{year}-{two[value.month]}-{two[value.day]}T{two[value.hour]}:{two[value.minute]}:"
+                f"{two[value.second]}{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
+            )
         return value.isoformat()[:-6] + "Z"
     offset = value.utcoffset()
     if offset is None:

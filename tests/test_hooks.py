@@ -37,6 +37,7 @@ from prefect.client.schemas import objects as ref
 
 import lightschema
 from lightschema import objects as light
+from lightschema._hooks import datetime_to_json
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -477,6 +478,13 @@ def test_datetime_dumps_match(value: dt.datetime) -> None:
     """Microseconds, offsets with seconds, naive values and years below 1000 print alike."""
     assert_same("datetime", value)
     assert_same("DateTime", value)
+
+
+@settings(max_examples=500)
+@given(value=st.datetimes(timezones=st.just(dt.timezone.utc)))
+def test_utc_datetimes_are_written_from_their_fields_as_isoformat_would(value: dt.datetime) -> None:
+    """UTC is written field by field (not through isoformat): the text must still be isoformat's, with Z."""
+    assert datetime_to_json(value) == value.isoformat().replace("+00:00", "Z")
 
 
 @settings(max_examples=100, deadline=None)

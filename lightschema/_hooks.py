@@ -921,6 +921,27 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
 # -- unstructure (JSON mode) -------------------------------------------------------
 
 
+#: texts of UUIDs written recently, by number: as on reading, the same ids recur across
+#: a response (a flow's runs share its flow, deployment and work pool ids) and within an
+#: object (a run's id again in its state's details). Cleared when full, so it stays small.
+uuid_text_cache: dict[int, str] = {}
+
+
+def uuid_to_json(value: UUID) -> str:
+    """A UUID's canonical text (``str(uuid)``), looked up when the same UUID was written recently."""
+    if value.__class__ is not UUID:  # a subclass may write itself differently
+        return str(value)
+    number = value.int
+    text = uuid_text_cache.get(number)
+    if text is None:
+        digits = f"{number:032x}"
+        text = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+        if len(uuid_text_cache) >= _UUID_CACHE_SIZE:
+            uuid_text_cache.clear()
+        uuid_text_cache[number] = text
+    return text
+
+
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
 
 

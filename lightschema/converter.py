@@ -319,7 +319,7 @@ def _optional_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 _PASSTHROUGH = frozenset({str, int, float, bool, _NONE})
 _JSON_HOOKS: dict[Any, Callable[[Any], Any]] = {
-    UUID: str,
+    UUID: _hooks.uuid_to_json,
     datetime.datetime: _hooks.datetime_to_json,
     DateTime: _hooks.datetime_to_json,
     datetime.timedelta: _hooks.timedelta_to_json,

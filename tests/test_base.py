@@ -10,6 +10,8 @@ import uuid
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lightschema
 from lightschema.objects import (
@@ -268,6 +270,28 @@ class TestSharing:
         assert [r.created for r in runs] == [start + dt.timedelta(seconds=i) for i in range(5000)]
         assert 0 < len(_hooks.datetime_cache) <= 4096
         assert 0 < len(_hooks.uuid_cache) <= 4096
+        assert [r.model_dump(mode="json")["flow_id"] for r in runs] == [str(r.flow_id) for r in runs]
+        assert 0 < len(_hooks.uuid_text_cache) <= 4096
+
+    @given(st.uuids())
+    def test_written_uuids_are_their_text_each_time(self, value: uuid.UUID) -> None:
+        """The dump looks recently written UUIDs up by number; first or looked up, the text is str()'s."""
+        run = flow_run(flow_id=str(value), deployment_id=str(value))
+        dumped = run.model_dump(mode="json")
+        assert dumped["flow_id"] == dumped["deployment_id"] == str(value)
+        assert run.model_dump(mode="json")["flow_id"] == str(value)
+
+    def test_a_uuid_subclass_writes_itself(self) -> None:
+        from lightschema import _hooks
+
+        class Shouting(uuid.UUID):
+            def __str__(self) -> str:
+                return super().__str__().upper()
+
+        value = uuid.UUID(FLOW_ID)
+        assert _hooks.uuid_to_json(value) == FLOW_ID
+        assert _hooks.uuid_to_json(Shouting(FLOW_ID)) == FLOW_ID.upper()
+        assert _hooks.uuid_to_json(value) == FLOW_ID
 
     def test_only_exact_text_is_looked_up(self) -> None:
         """A str subclass and a datetime take the hook's own path, not the cache."""

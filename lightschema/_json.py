@@ -96,16 +96,18 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
     The bulk counterpart of ``model_dump_json``: ``dump_json(runs)`` is what
     ``TypeAdapter(list[FlowRun]).dump_json(runs)`` gives with the reference.
     """
+    from lightschema._gc import collector_paused
     from lightschema.converter import unstructure
 
-    orjson = _get_orjson() if indent is None else None
-    if orjson is not None:
-        try:
-            native = [_native(v) for v in value] if value.__class__ is list else _native(value)
-            return orjson.dumps(native, default=_default, option=orjson.OPT_UTC_Z)  # type: ignore[no-any-return]
-        except TypeError:
-            pass
-    return _stdlib_text(unstructure(value), indent).encode()
+    with collector_paused():  # the dicts written out are kept until the text is made
+        orjson = _get_orjson() if indent is None else None
+        if orjson is not None:
+            try:
+                native = [_native(v) for v in value] if value.__class__ is list else _native(value)
+                return orjson.dumps(native, default=_default, option=orjson.OPT_UTC_Z)  # type: ignore[no-any-return]
+            except TypeError:
+                pass
+        return _stdlib_text(unstructure(value), indent).encode()
 
 
 def _stdlib_text(data: Any, indent: int | None) -> str:

@@ -350,7 +350,14 @@ def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     inner = _json_hook(item, c)
     if inner is identity:
         return list
-    return lambda value: [inner(v) for v in value]
+
+    def unstructure_items(value: Any) -> list[Any]:
+        if len(value) > _BULK:  # a bulk dump: every dict it makes is kept, none is garbage
+            with collector_paused():
+                return [inner(v) for v in value]
+        return [inner(v) for v in value]
+
+    return unstructure_items
 
 
 def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:

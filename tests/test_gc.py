@@ -1,4 +1,4 @@
-"""Bulk structuring pauses the cyclic collector and leaves it exactly as it found it."""
+"""Bulk structuring and bulk dumps pause the cyclic collector and leave it exactly as they found it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -51,7 +52,7 @@ class TestCollectorPaused:
     def test_nested_and_threads(self) -> None:
         gc.enable()
         inside = threading.Barrier(4)
-        seen: list[bool] = []
+        seen: ClassVar[list[bool]] = []
 
         def work() -> None:
             with collector_paused():
@@ -101,4 +102,64 @@ class TestBulkStructuring:
         assert gc.isenabled()
         gc.disable()
         lightschema.load_json_lines(lines, FlowRun)
+        assert not gc.isenabled()
+
+
+class Witness:
+    """A parameter value the dump writes with ``str()``: it records whether the collector ran then."""
+
+    seen: ClassVar[list[bool]] = []
+
+    def __str__(self) -> str:
+        Witness.seen.append(gc.isenabled())
+        return "witness"
+
+
+class Broken:
+    def __str__(self) -> str:
+        raise RuntimeError("cannot be written")
+
+
+class TestBulkDumps:
+    """Dumping a list of models pauses the collector and restores it, as reading one does."""
+
+    def runs(self, value: object, count: int = len(RUNS)) -> list[FlowRun]:
+        return [FlowRun.model_validate(run).model_copy(update={"parameters": {"x": value}}) for run in RUNS[:count]]
+
+    @pytest.mark.parametrize("dump", ["unstructure", "dump_json"])
+    def test_paused_during_a_bulk_dump_restored_after(self, dump: str) -> None:
+        from lightschema.converter import converter
+
+        runs = self.runs(Witness())
+        gc.enable()
+        Witness.seen.clear()
+        if dump == "unstructure":
+            dumped = converter.unstructure(runs, list[FlowRun])
+        else:
+            dumped = json.loads(lightschema.dump_json(runs))
+        assert [d["parameters"] for d in dumped] == [{"x": "witness"}] * len(runs)
+        assert Witness.seen == [False] * len(runs)
+        assert gc.isenabled()
+
+    def test_a_short_list_is_dumped_with_the_collector_running(self) -> None:
+        from lightschema.converter import converter
+
+        runs = self.runs(Witness(), count=3)
+        gc.enable()
+        Witness.seen.clear()
+        converter.unstructure(runs, list[FlowRun])
+        assert Witness.seen == [True] * 3
+
+    @pytest.mark.parametrize("dump", ["unstructure", "dump_json"])
+    def test_restored_when_a_dump_fails(self, dump: str) -> None:
+        from lightschema.converter import converter
+
+        runs = self.runs(Broken())
+        gc.enable()
+        with pytest.raises(RuntimeError):
+            converter.unstructure(runs, list[FlowRun]) if dump == "unstructure" else lightschema.dump_json(runs)
+        assert gc.isenabled()
+        gc.disable()
+        with pytest.raises(RuntimeError):
+            converter.unstructure(runs, list[FlowRun]) if dump == "unstructure" else lightschema.dump_json(runs)
         assert not gc.isenabled()

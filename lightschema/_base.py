@@ -122,6 +122,16 @@ def _has_long_integer(data: bytes) -> bool:
     return False
 
 
+def orjson_for(data: str | bytes) -> ModuleType | None:
+    """orjson, when it is installed and reads every number in ``data`` as ``json`` does."""
+    orjson = _json._get_orjson()
+    if orjson is None:
+        return None
+    if _has_long_integer(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")):
+        return None
+    return orjson
+
+
 def _fast_loads(data: str | bytes) -> Any:
     """orjson's parse when it is installed and gives what ``json`` would; else ``_NOT_PARSED``.
 
@@ -129,10 +139,8 @@ def _fast_loads(data: str | bytes) -> Any:
     is left to ``json``, which accepts or reports it; long integers too, since orjson
     turns integers past 64 bits into floats.
     """
-    orjson = _json._get_orjson()
+    orjson = orjson_for(data)
     if orjson is None:
-        return _NOT_PARSED
-    if _has_long_integer(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")):
         return _NOT_PARSED
     try:
         return orjson.loads(data)

@@ -158,7 +158,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     reported at once, under its line index (``$[0]`` is the first line), so a path
     points at the line whatever blank lines came before it.
     """
-    from lightschema._base import validate_json_text
+    from lightschema._base import orjson_for, validate_json_text
     from lightschema._gc import collector_paused
     from lightschema.converter import _hook, _type_name, converter
     from lightschema.errors import ErrorDetails, ValidationError, detail, flatten
@@ -174,6 +174,16 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     else:
         msg = "JSON input should be string, bytes or bytearray"
         raise ValidationError(title, [detail("json_type", (), msg, data)])
+    orjson = orjson_for(data)  # the whole input checked for long integers once, not line by line
+
+    def parse(line: Any) -> Any:
+        if orjson is not None:
+            try:
+                return orjson.loads(line)
+            except orjson.JSONDecodeError:
+                pass  # reported, or read, the careful way
+        return validate_json_text(line, title)
+
     item = _hook(cl, converter)
     out = []
     errors: list[ErrorDetails] = []
@@ -182,7 +192,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
             if not line.strip(blank):
                 continue
             try:
-                out.append(item(validate_json_text(line, title), None))
+                out.append(item(parse(line), None))
             except Exception as exc:  # noqa: BLE001 - every failing line is reported
                 errors.extend(flatten(exc, (index,), None))
     if errors:

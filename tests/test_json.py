@@ -255,6 +255,27 @@ class TestLoadJsonLines:
         ]
         assert {e["loc"][0] for e in in_lines} == {1}
 
+    @pytest.mark.parametrize("orjson_installed", [True, False])
+    def test_lines_orjson_would_misread_are_read_as_json_reads_them(
+        self, orjson_installed: bool, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A long integer anywhere, a NaN literal on one line: every line reads as on its own."""
+        import lightschema
+
+        if not orjson_installed:
+            monkeypatch.setattr(_json, "_orjson", None)
+            monkeypatch.setattr(_json, "_orjson_checked", True)
+        head = json.dumps({"flow_id": FLOW_ID, "name": "n"})[:-1]
+        lines = [head + ', "parameters": ' + p + "}" for p in ('{"a": 1}', '{"big": 12345678901234567890123}')]
+        lines.append(head + ', "parameters": {"x": NaN}}')
+        got = lightschema.load_json_lines("\n".join(lines), ls.FlowRun)
+        assert [json.dumps(run.parameters) for run in got] == [
+            '{"a": 1}',
+            '{"big": 12345678901234567890123}',
+            '{"x": NaN}',
+        ]
+        assert got[:2] == [ls.FlowRun.model_validate_json(line) for line in lines[:2]]  # NaN is not equal to itself
+
     def test_a_line_separator_inside_a_string_is_not_a_line_break(self) -> None:
         import lightschema
 

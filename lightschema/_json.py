@@ -110,17 +110,20 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
         return _stdlib_text(unstructure(value), indent).encode()
 
 
+#: the compact encoder, made once (``json.dumps`` with options makes a new one per call)
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def _stdlib_text(data: Any, indent: int | None) -> str:
+    encode = (
+        _compact.encode
+        if indent is None
+        else json.JSONEncoder(indent=indent, ensure_ascii=False, allow_nan=False).encode
+    )
     try:
-        return _stdlib_dumps(data, indent, allow_nan=False)
+        return encode(data)
     except ValueError:  # NaN or infinity: the reference writes null
-        return _stdlib_dumps(_finite(data), indent, allow_nan=False)
-
-
-def _stdlib_dumps(data: Any, indent: int | None, *, allow_nan: bool) -> str:
-    if indent is None:
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan)
-    return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=allow_nan)
+        return encode(_finite(data))
 
 
 def _finite(data: Any) -> Any:

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lightschema
 import lightschema.objects as lo
 import lightschema.schedules as lsch
 from lightschema import ValidationError
@@ -185,6 +186,28 @@ def test_arbitrary_bytes_around_valid_json(name: str, data: st.DataObject) -> No
     cut = data.draw(st.integers(0, len(text)))
     junk = data.draw(st.binary(max_size=4))
     assert json_outcome(name, text[:cut] + junk + text[cut + len(junk) :]) in {"accepted", "rejected"}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(NAMES), data=st.data())
+def test_json_lines_fail_exactly_where_their_lines_fail(name: str, data: st.DataObject) -> None:
+    """Lines of valid, mutated or broken JSON: the failing line indices are those whose line fails alone."""
+    valid = json.dumps(MINIMAL[name]).encode()
+    line = st.one_of(
+        st.just(valid),
+        _mutations(name).map(lambda m: json.dumps(m).encode()),
+        st.binary(max_size=16).map(lambda b: b.replace(b"\n", b"")),
+        st.sampled_from([b"", b" ", b"\r"]),
+    )
+    lines = data.draw(st.lists(line, max_size=5))
+    alone = {i: json_outcome(name, text) for i, text in enumerate(lines) if text.strip(b" \t\r")}
+    try:
+        objects = lightschema.load_json_lines(b"\n".join(lines), MODELS[name])
+    except ValidationError as exc:
+        assert {e["loc"][0] for e in exc.errors()} == {i for i, o in alone.items() if o == "rejected"}
+    else:
+        assert len(objects) == len(alone)
+        assert set(alone.values()) <= {"accepted"}
 
 
 # -- hostile shapes --------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from lightschema._fields import CHECK
+
 __all__ = ["DumpPlan", "LoadPlan", "make_dump", "make_load"]
 
 _MISSING = object()
@@ -99,8 +101,6 @@ def _mutable_twin(cls: type, plans: Sequence[LoadPlan]) -> type | None:
     path does not already do: fields' checks run in their hooks, plain converters are
     called here, and ``__attrs_post_init__`` is called after; anything else keeps ``__init__``.
     """
-    from lightschema._fields import CHECK
-
     if hasattr(cls, "__attrs_pre_init__"):
         return None
     for a in attrs.fields(cls):

@@ -151,6 +151,32 @@ def test_harness_and_report_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "| FlowRun |" in report.format_markdown(results)
 
 
+class _RecordingCodec:
+    """A contender's codec that records which objects (by id) each call was given."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def from_dicts(self, items: list[Any]) -> list[Any]:
+        self.calls.append([item["id"] for item in items])
+        return items
+
+    decode_json = decode_jsonl = to_dicts = to_json = from_dicts  # never called here
+
+
+def test_scaling_reads_new_data_at_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each timed call at a size takes the next disjoint slice of the corpus, so no contender's
+    cache of values it has read can serve a call from an earlier one (one slice: repeated)."""
+    monkeypatch.setattr(run_one, "gc", _NoCollect)
+    codec = _RecordingCodec()
+    monkeypatch.setattr(run_one, "contender_module", lambda name: argparse.Namespace(load=lambda model: codec))
+    ids = [item["id"] for item in json.loads(corpus.load("State", 4))]
+    out = run_one.scaling(_args(model="State", sizes="2,4", ops="from_dicts", rounds=3, warmup=1))
+    assert sorted(out["sizes"]) == ["2", "4"]
+    # per size: one warm-up call on the first slice's head, then three timed calls
+    assert codec.calls == [ids[:2], ids[:2], ids[2:4], ids[:2], ids[:4], ids[:4], ids[:4], ids[:4]]
+
+
 def test_stats_summary() -> None:
     """Medians, quartiles and the half-range spread, on fixed numbers."""
     assert report.stats([3.0, 1.0, 2.0]) == {

@@ -156,8 +156,8 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     """Parse JSON Lines (one JSON value a line) and structure each line into ``cl``.
 
     The bulk counterpart of calling ``cl.model_validate_json`` on every line: the
-    collector is paused once for the whole input, and each line's parse is dropped
-    as soon as its object exists. Blank lines are skipped. Every bad line is
+    collector is paused once for the whole input, and each line, and its parse, is
+    dropped as soon as its object exists. Blank lines are skipped. Every bad line is
     reported at once, under its line index (``$[0]`` is the first line), so a path
     points at the line whatever blank lines came before it.
     """
@@ -169,15 +169,17 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     title = f"list[{_type_name(cl)}]"
     if isinstance(data, bytearray):
         data = bytes(data)
+    if not isinstance(data, (str, bytes)):
+        msg = "JSON input should be string, bytes or bytearray"
+        raise ValidationError(title, [detail("json_type", (), msg, data)])
+    # The whole input checked for long integers once, not line by line; before the split,
+    # as the check makes a transient copy of the input.
+    orjson = orjson_for(data)
     if isinstance(data, str):
         lines: list[Any] = data.split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
         blank: Any = " \t\r"
-    elif isinstance(data, bytes):
-        lines, blank = data.split(b"\n"), b" \t\r"
     else:
-        msg = "JSON input should be string, bytes or bytearray"
-        raise ValidationError(title, [detail("json_type", (), msg, data)])
-    orjson = orjson_for(data)  # the whole input checked for long integers once, not line by line
+        lines, blank = data.split(b"\n"), b" \t\r"
 
     def parse(line: Any) -> Any:
         if orjson is not None:
@@ -192,6 +194,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     errors: list[ErrorDetails] = []
     with collector_paused():
         for index, line in enumerate(lines):
+            lines[index] = None  # the split is ours: a line is freed once read
             if not line.strip(blank):
                 continue
             try:

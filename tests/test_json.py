@@ -244,6 +244,25 @@ class TestLoadJsonLines:
         ]
         assert [e["path"] for e in errors][:2] == ["$[2]", "$[3].state.type"]
 
+    def test_lines_are_freed_as_they_are_read(self) -> None:
+        """Peak memory is about the lines or the objects, not both: each line goes once read."""
+        import tracemalloc
+
+        import lightschema
+
+        log = {"name": "n", "level": 20, "timestamp": "2024-01-01T00:00:00Z"}
+        # each Log keeps its own message (distinct, so not one interned text), as big as its line
+        lines = [json.dumps({**log, "message": f"{i:03d}" + "x" * 20_000}) for i in range(100)]
+        data = "\n".join(lines).encode()
+        tracemalloc.start()
+        try:
+            logs = lightschema.load_json_lines(data, ls.Log)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert len(logs) == 100
+        assert len(data) < peak < 1.5 * len(data)  # the lines and the objects would be twice the input
+
     def test_a_line_error_is_the_one_model_validate_json_raises(self) -> None:
         import lightschema
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import corpus, report, run_one
+from benchmarks import corpus, instructions, report, run_one
 
 SMALL = 10
 
@@ -175,6 +175,35 @@ def test_scaling_reads_new_data_at_every_call(monkeypatch: pytest.MonkeyPatch) -
     assert sorted(out["sizes"]) == ["2", "4"]
     # per size: one warm-up call on the first slice's head, then three timed calls
     assert codec.calls == [ids[:2], ids[:2], ids[2:4], ids[:2], ids[:4], ids[:4], ids[:4], ids[:4]]
+
+
+def test_instruction_count_runs_warm_up_then_the_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under callgrind, the child warms up on the corpus's head, then runs the full corpus
+    exactly ``passes`` times, so one pass minus none is what the corpus costs."""
+    codec = _RecordingCodec()
+    monkeypatch.setattr(run_one, "contender_module", lambda name: argparse.Namespace(load=lambda model: codec))
+    ids = [item["id"] for item in json.loads(corpus.load("State", 4))]
+    instructions.run_passes("any", "State", 4, "from_dicts", 2)
+    assert codec.calls == [ids, ids, ids]  # the head of 4 objects is all of them
+    codec.calls.clear()
+    instructions.run_passes("any", "State", 4, "from_dicts", 0)
+    assert codec.calls == [ids]
+
+
+@pytest.mark.parametrize("op", run_one.OPERATIONS)
+def test_instruction_count_child_runs_each_operation(op: str) -> None:
+    """The child process's work, for every contender that has the operation, on a few objects."""
+    for module in contenders():
+        codec = module.load("State")
+        if op in run_one._operations(codec):
+            out = instructions.run_passes(module.NAME, "State", 4, op, 1)
+            assert len(json.loads(out) if isinstance(out, bytes) else out) == 4
+
+
+def test_instruction_total_is_read_from_valgrind_output() -> None:
+    assert instructions.collected("==12== Events    : Ir\n==12== Collected : 123456\n==12==\n") == 123456
+    with pytest.raises(RuntimeError, match="no instruction count"):
+        instructions.collected("valgrind: command not found")
 
 
 def test_stats_summary() -> None:

@@ -79,17 +79,17 @@ def log(message: str) -> None:
     sys.stderr.flush()
 
 
+def run_checked(command: list[str], what: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` from the project root, its output captured; a failure raises with its stderr."""
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{proc.stderr[-3000:]}")
+    return proc
+
+
 def run_child(args: list[str]) -> dict[str, Any]:
     """Run ``python -m benchmarks.run_one ARGS`` and return the JSON it prints."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run_one", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"run_one {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    proc = run_checked([sys.executable, "-m", "benchmarks.run_one", *args], f"run_one {' '.join(args)}")
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -101,12 +101,8 @@ def fresh_process(contender: str, payload_path: Path) -> dict[str, float]:
         module = contender_module(contender)
         code = FRESH_SCRIPT.format(import_code=module.IMPORT, first_use=module.FIRST_USE)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(payload_path)], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    proc = run_checked([sys.executable, "-c", code, str(payload_path)], f"fresh {contender} process")
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"fresh {contender} process failed:\n{proc.stderr[-3000:]}")
     import_s, first_s, rss = proc.stdout.split()
     return {"import_s": float(import_s), "first_use_s": float(first_s), "process_s": wall, "maxrss_kb": float(rss)}
 

@@ -17,15 +17,13 @@ import gc
 import json
 import re
 import shutil
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from benchmarks import corpus, run_one
+from benchmarks.__main__ import run_checked
 
-ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "prefect"
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
@@ -42,10 +40,9 @@ def run_passes(contender: str, model: str, n: int, op: str, passes: int) -> Any:
     operation, form = run_one._operations(codec)[op]
     if form == "objects":
         forms["objects"] = codec.from_dicts(forms["dicts"])
-    warm = forms["dicts"][: run_one.WARM_SIZE]
-    warm_forms = {"json": corpus.dumps(warm), "jsonl": corpus.to_jsonl(warm), "dicts": warm}
+    warm_forms = run_one._forms(forms["dicts"][: run_one.WARM_SIZE])
     if form == "objects":
-        warm_forms["objects"] = codec.from_dicts(warm)
+        warm_forms["objects"] = codec.from_dicts(warm_forms["dicts"])
     result = operation(warm_forms[form])
     gc.collect()
     for _ in range(passes):
@@ -65,15 +62,7 @@ def collected(valgrind_stderr: str) -> int:
 def count(contender: str, model: str, n: int, op: str, passes: int) -> int:
     """Instructions of one fresh process that sets ``op`` up and runs it ``passes`` times."""
     child = [sys.executable, "-m", "benchmarks.instructions", "--child", contender, model, str(n), op, str(passes)]
-    proc = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *child],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(child)} failed:\n{proc.stderr[-3000:]}")
+    proc = run_checked(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *child], " ".join(child))
     return collected(proc.stderr)
 
 

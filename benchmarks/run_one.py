@@ -106,12 +106,7 @@ def _measure(
     ``inputs`` holds one or more distinct copies of the data in each form (cycled
     through, so with enough of them no call reads what an earlier call read).
     """
-    first = inputs[0]
-    small = {
-        "json": corpus.dumps(first["dicts"][:WARM_SIZE]),
-        "jsonl": corpus.to_jsonl(first["dicts"][:WARM_SIZE]),
-        "dicts": first["dicts"][:WARM_SIZE],
-    }
+    small = _forms(inputs[0]["dicts"][:WARM_SIZE])
     ops = _operations(codec)
     if any(ops[name][1] == "objects" for name in names if name in ops):
         inputs = [{**forms, "objects": codec.from_dicts(forms["dicts"])} for forms in inputs]

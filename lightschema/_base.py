@@ -132,31 +132,23 @@ def orjson_for(data: str | bytes) -> ModuleType | None:
     return orjson
 
 
-def _fast_loads(data: str | bytes) -> Any:
-    """orjson's parse when it is installed and gives what ``json`` would; else ``_NOT_PARSED``.
+def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
+    """Parse JSON text, turning every parse failure into a ValidationError."""
+    return parse_json_text(data, title, orjson_for(data) if isinstance(data, (str, bytes)) else None)
+
+
+def parse_json_text(data: str | bytes | bytearray, title: str, orjson: ModuleType | None) -> Any:
+    """``validate_json_text`` with the caller's ``orjson_for`` decision (None: ``json`` only).
 
     Anything orjson refuses (NaN literals, huge exponents, lone surrogates, bad input)
     is left to ``json``, which accepts or reports it; long integers too, since orjson
     turns integers past 64 bits into floats.
     """
-    orjson = orjson_for(data)
-    if orjson is None:
-        return _NOT_PARSED
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return _NOT_PARSED
-
-
-_NOT_PARSED = object()
-
-
-def validate_json_text(data: str | bytes | bytearray, title: str) -> Any:
-    """Parse JSON text, turning every parse failure into a ValidationError."""
-    if isinstance(data, (str, bytes)):
-        parsed = _fast_loads(data)
-        if parsed is not _NOT_PARSED:
-            return parsed
+    if orjson is not None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
     try:
         if isinstance(data, (bytes, bytearray)):
             data = bytes(data).decode("utf-8")

@@ -1032,7 +1032,7 @@ def _other_to_json(value: Any) -> Any:
     if isinstance(value, _dt.timedelta):
         return timedelta_to_json(value)
     if isinstance(value, UUID):
-        return str(value)
+        return uuid_to_json(value)
     if isinstance(value, (set, frozenset)):
         return [any_to_json(v) for v in value]
     if isinstance(value, (bytes, bytearray)):

@@ -161,7 +161,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     reported at once, under its line index (``$[0]`` is the first line), so a path
     points at the line whatever blank lines came before it.
     """
-    from lightschema._base import orjson_for, validate_json_text
+    from lightschema._base import orjson_for, parse_json_text
     from lightschema._gc import collector_paused
     from lightschema.converter import _hook, _type_name, converter
     from lightschema.errors import ErrorDetails, ValidationError, detail, flatten
@@ -180,15 +180,6 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
         blank: Any = " \t\r"
     else:
         lines, blank = data.split(b"\n"), b" \t\r"
-
-    def parse(line: Any) -> Any:
-        if orjson is not None:
-            try:
-                return orjson.loads(line)
-            except orjson.JSONDecodeError:
-                pass  # reported, or read, the careful way
-        return validate_json_text(line, title)
-
     item = _hook(cl, converter)
     out = []
     errors: list[ErrorDetails] = []
@@ -198,7 +189,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
             if not line.strip(blank):
                 continue
             try:
-                out.append(item(parse(line), None))
+                out.append(item(parse_json_text(line, title, orjson), None))
             except Exception as exc:  # noqa: BLE001 - every failing line is reported
                 errors.extend(flatten(exc, (index,), None))
     if errors:

@@ -371,7 +371,28 @@ def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
 
 def _union_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
+    members = typing.get_args(tp)
+    if all(m in _PASSTHROUGH for m in members):
+        return identity  # JSON scalars (``KeyValueLabels``' values): written as they are
+    if all(_is_model(m) for m in members):
+        return _models_union_unstructure(c)
     return _model_or_any_to_json
+
+
+def _models_union_unstructure(c: Converter) -> Callable[[Any], Any]:
+    """A union of models (``TaskRun.task_inputs``' items): each value through its class's dump
+    from ``c``, found in one lookup; a value that is not a model (built unchecked) as ``Any``."""
+    dumps: dict[type, Callable[[Any], Any]] = {}
+
+    def unstructure_member(value: Any) -> Any:
+        dump = dumps.get(value.__class__)
+        if dump is None:
+            if not isinstance(value, PrefectBaseModel):
+                return _model_or_any_to_json(value)
+            dump = dumps[value.__class__] = c.get_unstructure_hook(value.__class__)
+        return dump(value)
+
+    return unstructure_member
 
 
 def _model_or_any_to_json(value: Any) -> Any:

@@ -213,6 +213,23 @@ class TestRuns:
         expected = [e["loc"] for e in theirs.value.errors()]
         assert [e["loc"] for e in info.value.errors()] == expected
 
+    def test_label_values_dump_as_they_are(self) -> None:
+        labels = {"inf": float("-inf"), "nan": float("nan"), "z": -0.0, "i": 2**70, "t": True, "s": "ü"}
+        theirs, ours = both("FlowRun", {"flow_id": FLOW_ID, "labels": labels})
+        dumped = ours.model_dump(mode="json")["labels"]
+        assert repr(dumped) == repr(theirs.model_dump(mode="json")["labels"])  # repr: nan != nan
+        assert [type(v) for v in dumped.values()] == [float, float, float, int, bool, str]
+        assert dumped is not ours.labels  # a copy: changing the dump leaves the run alone
+
+    def test_task_inputs_built_unchecked_still_dump(self) -> None:
+        """A run built from keywords keeps what it was given; a dict among the inputs is
+        written as data, beside the models written by their classes."""
+        inputs: Any = {"x": [ls.TaskRunResult(id=uuid.UUID(FLOW_ID)), {"input_type": "parameter", "name": "p"}]}
+        run = ls.TaskRun(task_key="k", dynamic_key="0", task_inputs=inputs)
+        assert run.model_dump(mode="json")["task_inputs"] == {
+            "x": [{"input_type": "task_run", "id": FLOW_ID}, {"input_type": "parameter", "name": "p"}]
+        }
+
 
 class TestErrors:
     """Every failing field is listed with its path; the message reads in a terminal."""

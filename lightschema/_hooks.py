@@ -943,24 +943,32 @@ def uuid_to_json(value: UUID) -> str:
 
 
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
+#: date texts of UTC datetimes written recently: a response's datetimes fall on few days.
+#: Cleared when full, like the UUID texts.
+date_text_cache: dict[_dt.date, str] = {}
+_DATE_CACHE_SIZE = 1024
 
 
 def datetime_to_json(value: _dt.datetime) -> str:
     """ISO 8601 as the reference writes it: ``Z`` for UTC, microseconds only when set.
 
     Offsets are written in whole minutes (seconds dropped toward zero), as pydantic does.
-    UTC, nearly every datetime a server sends, is written from the fields here: half
-    the work of ``isoformat``, which formats each field with ``sprintf``.
+    UTC, nearly every datetime a server sends, is written from the fields here, the date
+    part looked up: under half the work of ``isoformat``, which formats each field with ``sprintf``.
     """
     if value.tzinfo is UTC:
-        year = value.year
-        if year >= 1000:  # four digits without padding
-            two, micro = _TWO_DIGITS, value.microsecond
-            return (
-                f"{year}-{two[value.month]}-{two[value.day]}T{two[value.hour]}:{two[value.minute]}:"
-                f"{two[value.second]}{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
-            )
-        return value.isoformat()[:-6] + "Z"
+        day = value.date()
+        date_text = date_text_cache.get(day)
+        if date_text is None:
+            date_text = day.isoformat()
+            if len(date_text_cache) >= _DATE_CACHE_SIZE:
+                date_text_cache.clear()
+            date_text_cache[day] = date_text
+        two, micro = _TWO_DIGITS, value.microsecond
+        return (
+            f"{date_text}T{two[value.hour]}:{two[value.minute]}:{two[value.second]}"
+            f"{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
+        )
     offset = value.utcoffset()
     if offset is None:
         return value.isoformat()

@@ -272,6 +272,9 @@ class TestSharing:
         assert 0 < len(_hooks.uuid_cache) <= 4096
         assert [r.model_dump(mode="json")["flow_id"] for r in runs] == [str(r.flow_id) for r in runs]
         assert 0 < len(_hooks.uuid_text_cache) <= 4096
+        days = [start + dt.timedelta(days=i, microseconds=i) for i in range(3000)]
+        assert [_hooks.datetime_to_json(d) for d in days] == [d.isoformat().replace("+00:00", "Z") for d in days]
+        assert 0 < len(_hooks.date_text_cache) <= 1024
 
     @given(st.uuids())
     def test_written_uuids_are_their_text_each_time(self, value: uuid.UUID) -> None:

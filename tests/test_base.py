@@ -10,7 +10,7 @@ import uuid
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import lightschema
@@ -277,6 +277,9 @@ class TestSharing:
         assert 0 < len(_hooks.date_text_cache) <= 1024
 
     @given(st.uuids())
+    @example(uuid.UUID(int=0))
+    @example(uuid.UUID(int=2**128 - 1))
+    @example(uuid.UUID(int=0xAB << 48))  # a zero byte either side of the split at byte 10
     def test_written_uuids_are_their_text_each_time(self, value: uuid.UUID) -> None:
         """The dump looks recently written UUIDs up by number; first or looked up, the text is str()'s."""
         run = flow_run(flow_id=str(value), deployment_id=str(value))

@@ -967,10 +967,11 @@ def datetime_to_json(value: _dt.datetime) -> str:
                 date_text_cache.clear()
             date_text_cache[day] = date_text
         two, micro = _TWO_DIGITS, value.microsecond
-        return (
-            f"{date_text}T{two[value.hour]}:{two[value.minute]}:{two[value.second]}"
-            f"{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
-        )
+        if micro:
+            return (
+                f"{date_text}T{two[value.hour]}:{two[value.minute]}:{two[value.second]}.{str(1_000_000 + micro)[1:]}Z"
+            )
+        return f"{date_text}T{two[value.hour]}:{two[value.minute]}:{two[value.second]}Z"
     offset = value.utcoffset()
     if offset is None:
         return value.isoformat()
@@ -988,6 +989,9 @@ _ONE_MICROSECOND = _dt.timedelta(microseconds=1)
 
 def timedelta_to_json(value: _dt.timedelta) -> float:
     """Durations as float seconds, computed from whole microseconds like the reference."""
+    if -100_000 < value.days < 100_000:
+        # under 2**53 microseconds: total_seconds' exact division rounds as the reference's does
+        return value.total_seconds()
     micros = value // _ONE_MICROSECOND
     if abs(micros) < 2**63:
         return micros / 1e6

@@ -31,7 +31,7 @@ from typing import Any
 
 import pydantic
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from prefect.client.schemas import objects as ref
 
@@ -494,6 +494,10 @@ def test_utc_datetimes_are_written_from_their_fields_as_isoformat_would(value: d
 
 @settings(max_examples=100, deadline=None)
 @given(value=st.timedeltas(min_value=dt.timedelta(days=-999_999_999), max_value=dt.timedelta(days=999_999_999)))
+@example(value=dt.timedelta(days=99_999, seconds=86_399, microseconds=999_999))  # the last by total_seconds
+@example(value=dt.timedelta(days=100_000, microseconds=1))
+@example(value=dt.timedelta(days=-99_999))  # the first negative one by total_seconds
+@example(value=dt.timedelta(days=-100_000, microseconds=-1))
 def test_timedelta_dumps_match(value: dt.timedelta) -> None:
     assert_same("timedelta", value)
     assert_same("timedelta", value.total_seconds())

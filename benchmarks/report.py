@@ -153,7 +153,12 @@ def _targets(
         factor = 1.0 if model == "FlowRun" else OTHER_MODEL_FACTOR
         for op, target in THROUGHPUT_TARGETS.items():
             cell = ops.get(op, {}).get("lightschema")
-            add(f"{op} speed-up", model, cell["ratio"] if cell else None, target * factor)
+            what = f"{op} speed-up"
+            accelerated = ops.get("to_json_orjson", {}).get("lightschema")
+            if op == "to_json" and accelerated:
+                # the issue lets the optional orjson extra meet it; the stdlib figure is in the table
+                cell, what = accelerated, "to_json speed-up (orjson extra)"
+            add(what, model, cell["ratio"] if cell else None, target * factor)
     light, ref = startup.get("lightschema"), startup.get(REFERENCE)
     if light and ref:
         add(

@@ -151,6 +151,18 @@ def test_harness_and_report_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "| FlowRun |" in report.format_markdown(results)
 
 
+def test_json_bytes_target_is_judged_on_the_orjson_extra_when_measured() -> None:
+    """The issue lets the optional orjson extra meet the JSON-bytes target; without it, stdlib."""
+    both = {"to_json": {"lightschema": {"ratio": 0.5}}, "to_json_orjson": {"lightschema": {"ratio": 1.8}}}
+    stdlib_only = {"to_json": {"lightschema": {"ratio": 0.5}}}
+    rows = report._targets({"FlowRun": both, "State": stdlib_only}, {}, {}, {})
+    by_model = {row["model"]: row for row in rows if row["what"].startswith("to_json")}
+    assert by_model["FlowRun"]["what"] == "to_json speed-up (orjson extra)"
+    assert (by_model["FlowRun"]["value"], by_model["FlowRun"]["met"]) == (1.8, True)
+    assert (by_model["State"]["what"], by_model["State"]["value"]) == ("to_json speed-up", 0.5)
+    assert by_model["State"]["met"] is False
+
+
 class _RecordingCodec:
     """A contender's codec that records which objects (by id) each call was given."""
 

@@ -153,6 +153,7 @@ _new_object = object.__new__
 #: than object.__setattr__)
 _set_uuid_int = UUID.__dict__["int"].__set__
 _set_uuid_is_safe = UUID.__dict__["is_safe"].__set__
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
 _SAFE_UNKNOWN = SafeUUID.unknown
 
 
@@ -170,22 +171,15 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
         if cached is not None:
             return cached
         # The canonical 36-character form, built without UUID.__init__'s general parsing.
-        # isascii/isalnum keep out what int() would also take: signs, "_", spaces, non-ASCII digits.
-        if len(value) == 36 and value[8] == value[13] == value[18] == value[23] == "-":
-            digits = value.replace("-", "")
-            if len(digits) == 32 and digits.isascii() and digits.isalnum():
-                try:
-                    number = int(digits, 16)
-                except ValueError:
-                    pass
-                else:
-                    uuid = _new_object(UUID)
-                    _set_uuid_int(uuid, number)
-                    _set_uuid_is_safe(uuid, _SAFE_UNKNOWN)
-                    if len(uuid_cache) >= _UUID_CACHE_SIZE:
-                        uuid_cache.clear()
-                    uuid_cache[value] = uuid
-                    return uuid
+        # Matched whole first: int() alone would also take a "0x" prefix, "_", signs, spaces.
+        if len(value) == 36 and _CANONICAL_UUID(value) is not None:
+            uuid = _new_object(UUID)
+            _set_uuid_int(uuid, int(value.replace("-", ""), 16))
+            _set_uuid_is_safe(uuid, _SAFE_UNKNOWN)
+            if len(uuid_cache) >= _UUID_CACHE_SIZE:
+                uuid_cache.clear()
+            uuid_cache[value] = uuid
+            return uuid
         if _UUID_TEXT.match(value) and _hyphens_consistent(value):
             return UUID(value)
         raise InvalidValue("uuid_parsing", f"Input should be a valid UUID, got {value!r}", value)

@@ -184,6 +184,13 @@ UUIDS = [
     "00000000-0000-0000-0000-000000000000",
     "g" * 32,
     b"0123456789abcdef",
+    # 36 characters with the hyphens in place, which int(_, 16) would read: prefix, sign, "_", space
+    "0x" + FLOW_ID[2:],
+    "0X" + FLOW_ID[2:],
+    "+" + FLOW_ID[1:],
+    FLOW_ID[:1] + "_" + FLOW_ID[2:],
+    FLOW_ID[:-1] + " ",
+    "\u0663" + FLOW_ID[1:],  # a non-ASCII digit
 ]
 DATETIMES = [
     "2020-01-01",

@@ -410,7 +410,8 @@ def _canonical_datetime(text: str) -> _dt.datetime | None:
         if text[-1] != "Z" or (n == 27 and text[19] != "."):
             return None
     elif n == 25 or n == 32:
-        if text[-6] not in "+-" or text[-3] != ":" or (n == 32 and text[19] != "."):
+        # fromisoformat takes offset minutes past 59 ("+01:90"); the reference does not
+        if text[-6] not in "+-" or text[-3] != ":" or text[-2] not in "012345" or (n == 32 and text[19] != "."):
             return None
     else:
         return None

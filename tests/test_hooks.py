@@ -288,6 +288,10 @@ DATETIMES = [
     dt.date(2020, 1, 1),
     b"2020-01-01",
     b"\xff",
+    # the server's own shape with offset minutes past 59, which fromisoformat would take
+    "2024-01-02T03:04:05+01:90",
+    "2024-01-02T03:04:05.123456-05:60",
+    "2024-01-02T03:04:05+01:59",
 ]
 DURATIONS = [
     "PT1H",

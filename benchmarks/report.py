@@ -151,10 +151,10 @@ def _targets(
 
     for model, ops in throughput.items():
         factor = 1.0 if model == "FlowRun" else OTHER_MODEL_FACTOR
+        accelerated = ops.get("to_json_orjson", {}).get("lightschema")
         for op, target in THROUGHPUT_TARGETS.items():
             cell = ops.get(op, {}).get("lightschema")
             what = f"{op} speed-up"
-            accelerated = ops.get("to_json_orjson", {}).get("lightschema")
             if op == "to_json" and accelerated:
                 # the issue lets the optional orjson extra meet it; the stdlib figure is in the table
                 cell, what = accelerated, "to_json speed-up (orjson extra)"

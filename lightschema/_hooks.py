@@ -471,14 +471,85 @@ def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
 
 # pendulum's strict parser, for the text pydantic turned down -------------------------
 
-_PENDULUM_DURATION = re.compile(r"P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])*)?\Z", re.ASCII)
-_PENDULUM_TZ = re.compile(r"(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)\Z", re.ASCII)
+_PENDULUM_TZ = re.compile(r"(?:(Z)|([+-])(\d{2})(?::?(\d{2})|:)?)\Z", re.ASCII)
 _PENDULUM_COMMON = re.compile(
     r"(?:(\d{4})(?:[/:]?(\d{2})[/:]?(\d{2}))?)?"
     r"(?:( ?)(\d{1,2}):(\d{1,2})?(?::(\d{1,2}))?(?:[.|,](\d{1,9}))?)?\Z",
     re.ASCII,
 )
 _NOT_A = "Value error, value is not a valid datetime it is a <class 'pendulum.{}'>"
+
+
+_PENDULUM_DURATION_SHAPE = re.compile(r"P(?!\Z)(?:[0-9]+(?:[.,][0-9]*)?[YMWD])*(?:T(?:[0-9]+(?:[.,][0-9]*)?[HMS])*)?\Z")
+_PENDULUM_DURATION_ITEM = re.compile(r"T|([0-9]+)([.,][0-9]*)?([YMWDHS])")
+_U32 = 0xFFFF_FFFF
+#: timedelta's bound: a duration of a billion days or more fails in pendulum
+_PENDULUM_DURATION_LIMIT = 1_000_000_000 * 86_400 * 1_000_000
+#: unit -> the smaller fields its fraction spills into, with the factor into each
+_PENDULUM_SPILL = {
+    "W": (("D", 7.0), ("H", 24.0), ("m", 60.0)),
+    "D": (("H", 24.0), ("m", 60.0)),
+    "H": (("m", 60.0), ("S", 60.0)),
+    "m": (("S", 60.0), ("us", 1e6)),
+    "S": (("us", 1e6),),
+}
+#: unit -> the fields that must still be zero when it comes
+_PENDULUM_AFTER = {"Y": "MD", "M": "D", "W": "YM", "D": "W", "H": "mS", "m": "S", "S": ""}
+_PENDULUM_MICROS = {"Y": 365 * 86_400_000_000, "M": 30 * 86_400_000_000, "W": 7 * 86_400_000_000}
+_PENDULUM_MICROS.update(D=86_400_000_000, H=3_600_000_000, m=60_000_000, S=1_000_000, us=1)
+
+
+def _pendulum_duration(text: str) -> int | None:
+    """Microseconds in the ISO 8601 duration ``text`` as pendulum reads it; None if it does not.
+
+    pendulum's reader is looser and odder than the standard, and the reference's messages
+    depend on it. Items are ``digits[.|,digits]unit``, Y M W D then ``T`` and H M S, each
+    field an unsigned 32-bit number that wraps. Order is checked on values, not units: Y is
+    refused once months or days are non-zero, date M once days are, W once years or months
+    are, D once weeks are, H once minutes or seconds are, time M once seconds are. Y, M, W
+    and S keep their last value, D, H and time M add up. Only the last number may have a
+    fraction (not on Y or date M); it spills into smaller units, each part truncated but the
+    last, which is rounded half up. A year counts 365 days, a month 30.
+    """
+    if _PENDULUM_DURATION_SHAPE.match(text) is None:
+        return None
+    fields = dict.fromkeys(("Y", "M", "W", "D", "H", "m", "S", "us"), 0)
+    in_time = seen_fraction = False
+    for item in _PENDULUM_DURATION_ITEM.finditer(text, 1):
+        digits, mark, unit = item.groups()
+        if unit is None:
+            in_time = True
+            continue
+        if seen_fraction:
+            return None
+        seen_fraction = mark is not None
+        value = int(digits[-32:]) & _U32  # 10**32 is a multiple of 2**32: the digits before wrap away
+        if in_time and unit == "M":
+            unit = "m"
+        if any(fields[name] for name in _PENDULUM_AFTER[unit]) or (seen_fraction and unit in "YM"):
+            return None
+        fields[unit] = (fields[unit] + value) & _U32 if unit in "DHm" else value
+        if mark is not None:
+            part = _decimal_fraction(mark[1:])
+            *truncated, (last, factor) = _PENDULUM_SPILL[unit]
+            for name, step in truncated:
+                part *= step
+                whole = math.trunc(part)
+                fields[name] = (fields[name] + whole) & _U32
+                part -= whole
+            scaled = part * factor
+            fields[last] = (fields[last] + math.floor(scaled) + (scaled - math.floor(scaled) >= 0.5)) & _U32
+    return sum(fields[name] * _PENDULUM_MICROS[name] for name in fields)
+
+
+def _decimal_fraction(digits: str) -> float:
+    """``0.<digits>`` as pendulum computes it: numerator and denominator in floats (NaN is 0)."""
+    numerator, denominator = 0.0, 1.0
+    for digit in digits:
+        numerator = numerator * 10.0 + (ord(digit) - 48)
+        denominator *= 10.0
+    value = numerator / denominator
+    return 0.0 if math.isnan(value) else value
 
 
 class _NoMatch(ValueError):
@@ -541,13 +612,16 @@ def _iso_time(text: str, pos: int, extended: bool | None, *, bare: bool = False)
     minute = second = micro = 0
     if extended is None:
         extended = text[pos : pos + 1] == ":"
-    sep = ":" if extended else ""
+    # pendulum lets a basic date take an extended hh:mm, though not hh:mm:ss
+    sep = ":" if extended or text[pos : pos + 1] == ":" else ""
     if text[pos : pos + len(sep) + 1][len(sep) :].isdigit() and text[pos : pos + len(sep)] == sep:
         minute = _digits(text, pos + len(sep), 2)
         pos += len(sep) + 2
         if text[pos : pos + len(sep) + 1][len(sep) :].isdigit() and text[pos : pos + len(sep)] == sep:
             if bare and extended:
                 raise _NoMatch(text)  # pendulum: a bare "T" time with seconds must be basic format
+            if sep and not extended:
+                raise _NoMatch(text)
             second = _digits(text, pos + len(sep), 2)
             pos += len(sep) + 2
             if text[pos : pos + 1] in (".", ","):
@@ -576,9 +650,9 @@ def _iso_time(text: str, pos: int, extended: bool | None, *, bare: bool = False)
 def _pendulum_iso(text: str) -> _dt.datetime | _dt.date | _dt.time | str:
     """pendulum's ISO 8601 reader: a datetime, date, time of day, or ``"duration"``."""
     if text.startswith("P"):
-        if len(text) > 1 and _PENDULUM_DURATION.match(text):
-            return "duration.Duration"
-        raise _NoMatch(text)
+        if _pendulum_duration(text) is None:
+            raise _NoMatch(text)
+        return "duration.Duration"
     if text.startswith("T"):
         return _iso_time(text, 1, None, bare=True)
     if text[2:3] == ":":
@@ -618,6 +692,9 @@ def _pendulum_parse(text: str) -> _dt.datetime:
     """Text through pendulum's strict parser, as the reference's fallback; value_error if it fails."""
     if text == "now":
         return _dt.datetime.now(UTC)
+    if text.startswith("P") and (_pendulum_duration(text) or 0) >= _PENDULUM_DURATION_LIMIT:
+        # pendulum reads it as a duration, then cannot build that long a timedelta
+        raise InvalidValue("value_error", "value is not a valid datetime", text)
     parsed: _dt.datetime | _dt.date | _dt.time | str
     try:
         parsed = _pendulum_iso(text)
@@ -647,13 +724,29 @@ def _pendulum_interval(text: str) -> str:
     if len(parts) != 2 or not all(parts):
         raise _NoMatch(text)
     try:
-        kinds = [_pendulum_iso(p) for p in parts]
+        first, last = (_interval_kind(_pendulum_iso(p)) for p in parts)
     except ValueError:
         raise _NoMatch(text) from None
-    durations = [k for k in kinds if isinstance(k, str)]
-    if durations and not any(isinstance(k, _dt.datetime) for k in kinds):
+    # What pendulum then makes of the two ends: an Interval, its "same type" ValueError,
+    # or a TypeError from date or time arithmetic, which the reference reports plainly.
+    if "duration" in (first, last):
+        ends_well = {first, last} == {"duration", "datetime"}
+    elif first == last:
+        ends_well = first in ("datetime", "date")
+    elif "datetime" in (first, last):
+        msg = "Value error, Both start and end of an Interval must have the same type"
+        raise InvalidValue("value_error", msg, text)
+    else:
+        ends_well = False
+    if not ends_well:
         raise InvalidValue("value_error", "value is not a valid datetime", text)
     return "interval.Interval"
+
+
+def _interval_kind(part: _dt.datetime | _dt.date | _dt.time | str) -> str:
+    if isinstance(part, str):
+        return "duration"
+    return "datetime" if isinstance(part, _dt.datetime) else "date" if isinstance(part, _dt.date) else "time"
 
 
 # -- timedelta ---------------------------------------------------------------------

@@ -42,7 +42,13 @@ def contender_module(name: str) -> Any:
 
 
 def time_rounds(
-    fn: Callable[[], Any], warm: Callable[[], Any], *, rounds: int, warmup: int, min_time: float
+    fn: Callable[[], Any],
+    warm: Callable[[], Any],
+    *,
+    rounds: int,
+    warmup: int,
+    min_time: float,
+    number: int | None = None,
 ) -> list[float]:
     """Seconds per call of ``fn`` for each of ``rounds`` timed rounds.
 
@@ -50,7 +56,8 @@ def time_rounds(
     lazily built code and caches exist before timing. A round repeats the call
     until it has run for at least ``min_time`` (the count is fixed from the
     first call), so fast contenders are not timed on a single tick-sized call;
-    a first call that already takes that long counts as round one.
+    a first call that already takes that long counts as round one. ``number``,
+    when given, is the count of calls a round makes instead.
     """
     for _ in range(warmup):
         warm()
@@ -58,7 +65,8 @@ def time_rounds(
     start = time.perf_counter()
     fn()
     first = time.perf_counter() - start
-    number = max(1, math.ceil(min_time / max(first, 1e-9)))
+    if number is None:
+        number = max(1, math.ceil(min_time / max(first, 1e-9)))
     times = [first] if number == 1 else []
     while len(times) < rounds:
         gc.collect()
@@ -99,12 +107,13 @@ def _operations(codec: Any) -> dict[str, tuple[Callable[[Any], Any], str]]:
 
 
 def _measure(
-    codec: Any, inputs: list[dict[str, Any]], names: list[str], args: argparse.Namespace
+    codec: Any, inputs: list[dict[str, Any]], names: list[str], args: argparse.Namespace, number: int | None = None
 ) -> dict[str, list[float]]:
     """Round timings of the named operations; successive calls take successive ``inputs``.
 
     ``inputs`` holds one or more distinct copies of the data in each form (cycled
     through, so with enough of them no call reads what an earlier call read).
+    ``number`` fixes the calls a round makes (see ``time_rounds``).
     """
     small = _forms(inputs[0]["dicts"][:WARM_SIZE])
     ops = _operations(codec)
@@ -122,6 +131,7 @@ def _measure(
             rounds=args.rounds,
             warmup=args.warmup,
             min_time=args.min_time,
+            number=number,
         )
     return timings
 
@@ -165,6 +175,11 @@ def scaling(args: argparse.Namespace) -> dict[str, Any]:
     (lightschema keeps recently read UUIDs and datetimes): a 1,000-object corpus fits
     in such a cache and a 100,000-object one does not, which is a property of the
     benchmark, not of reading bigger responses.
+
+    Every round handles the same number of objects at each size (the largest size,
+    in calls of ``n``), so every round is exposed to the shared machine's noise for
+    as long: rounds of 0.2 s of 1,000-object calls against single 100,000-object calls
+    of several seconds favoured the small size whenever the noise came in bursts.
     """
     module = contender_module(args.contender)
     codec = module.load(args.model)
@@ -176,7 +191,7 @@ def scaling(args: argparse.Namespace) -> dict[str, Any]:
     for n in sizes:
         slices = [pool[start : start + n] for start in range(0, len(pool) - n + 1, n)][:SCALING_SLICES]
         inputs = [_forms(items) for items in slices]
-        timings[str(n)] = _measure(codec, inputs, args.ops.split(","), args)
+        timings[str(n)] = _measure(codec, inputs, args.ops.split(","), args, number=max(1, max(sizes) // n))
         del inputs, slices
         gc.collect()
     return {"model": args.model, "sizes": timings, "skipped": {}}

@@ -178,15 +178,18 @@ class _RecordingCodec:
 
 def test_scaling_reads_new_data_at_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each timed call at a size takes the next disjoint slice of the corpus, so no contender's
-    cache of values it has read can serve a call from an earlier one (one slice: repeated)."""
+    cache of values it has read can serve a call from an earlier one (one slice: repeated),
+    and every round handles as many objects as the largest size (two calls of 2, one of 4)."""
     monkeypatch.setattr(run_one, "gc", _NoCollect)
     codec = _RecordingCodec()
     monkeypatch.setattr(run_one, "contender_module", lambda name: argparse.Namespace(load=lambda model: codec))
     ids = [item["id"] for item in json.loads(corpus.load("State", 4))]
     out = run_one.scaling(_args(model="State", sizes="2,4", ops="from_dicts", rounds=3, warmup=1))
     assert sorted(out["sizes"]) == ["2", "4"]
-    # per size: one warm-up call on the first slice's head, then three timed calls
-    assert codec.calls == [ids[:2], ids[:2], ids[2:4], ids[:2], ids[:4], ids[:4], ids[:4], ids[:4]]
+    # per size: one warm-up call on the first slice's head and a first call, then the rounds
+    # (a first call as long as a round counts as round one)
+    halves = [ids[2:4], ids[:2]] * 3
+    assert codec.calls == [ids[:2], ids[:2], *halves, ids[:4], ids[:4], ids[:4], ids[:4]]
 
 
 def test_instruction_count_runs_warm_up_then_the_passes(monkeypatch: pytest.MonkeyPatch) -> None:

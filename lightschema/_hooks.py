@@ -493,8 +493,6 @@ _PENDULUM_SPILL = {
     "m": (("S", 60.0), ("us", 1e6)),
     "S": (("us", 1e6),),
 }
-#: unit -> the fields that must still be zero when it comes
-_PENDULUM_AFTER = {"Y": "MD", "M": "D", "W": "YM", "D": "W", "H": "mS", "m": "S", "S": ""}
 _PENDULUM_MICROS = {"Y": 365 * 86_400_000_000, "M": 30 * 86_400_000_000, "W": 7 * 86_400_000_000}
 _PENDULUM_MICROS.update(D=86_400_000_000, H=3_600_000_000, m=60_000_000, S=1_000_000, us=1)
 
@@ -513,37 +511,55 @@ def _pendulum_duration(text: str) -> int | None:
     """
     if _PENDULUM_DURATION_SHAPE.match(text) is None:
         return None
-    fields = dict.fromkeys(("Y", "M", "W", "D", "H", "m", "S", "us"), 0)
-    in_time = seen_fraction = False
-    for item in _PENDULUM_DURATION_ITEM.finditer(text, 1):
-        digits, mark, unit = item.groups()
-        if unit is None:
+    years = months = weeks = days = hours = minutes = seconds = 0
+    in_time = False
+    fraction: tuple[str, str] | None = None  # the unit and digits of the one fractional number
+    for digits, mark, unit in _PENDULUM_DURATION_ITEM.findall(text, 1):
+        if not unit:  # the "T"
             in_time = True
             continue
-        if seen_fraction:
+        if fraction is not None:
             return None
-        seen_fraction = mark is not None
         value = int(digits[-32:]) & _U32  # 10**32 is a multiple of 2**32: the digits before wrap away
-        if in_time and unit == "M":
-            unit = "m"
-        if any(fields[name] for name in _PENDULUM_AFTER[unit]) or (seen_fraction and unit in "YM"):
+        if in_time:
+            if unit == "H" and not (minutes or seconds):
+                hours = (hours + value) & _U32
+            elif unit == "M" and not seconds:
+                minutes, unit = (minutes + value) & _U32, "m"
+            elif unit == "S":
+                seconds = value
+            else:
+                return None
+        elif unit == "Y" and not (months or days or mark):
+            years = value
+        elif unit == "M" and not (days or mark):
+            months = value
+        elif unit == "W" and not (years or months):
+            weeks = value
+        elif unit == "D" and not weeks:
+            days = (days + value) & _U32
+        else:
             return None
-        fields[unit] = (fields[unit] + value) & _U32 if unit in "DHm" else value
-        if mark is not None:
-            part = _decimal_fraction(mark[1:])
-            *truncated, (last, factor) = _PENDULUM_SPILL[unit]
-            for name, step in truncated:
-                part *= step
-                whole = math.trunc(part)
-                fields[name] = (fields[name] + whole) & _U32
-                part -= whole
-            scaled = part * factor
-            fields[last] = (fields[last] + math.floor(scaled) + (scaled - math.floor(scaled) >= 0.5)) & _U32
+        if mark:
+            fraction = unit, mark[1:]
+    fields = {"Y": years, "M": months, "W": weeks, "D": days, "H": hours, "m": minutes, "S": seconds, "us": 0}
+    if fraction is not None:
+        part = _decimal_fraction(fraction[1])
+        *truncated, (last, factor) = _PENDULUM_SPILL[fraction[0]]
+        for name, step in truncated:
+            part *= step
+            whole = math.trunc(part)
+            fields[name] = (fields[name] + whole) & _U32
+            part -= whole
+        scaled = part * factor
+        fields[last] = (fields[last] + math.floor(scaled) + (scaled - math.floor(scaled) >= 0.5)) & _U32
     return sum(fields[name] * _PENDULUM_MICROS[name] for name in fields)
 
 
 def _decimal_fraction(digits: str) -> float:
     """``0.<digits>`` as pendulum computes it: numerator and denominator in floats (NaN is 0)."""
+    if len(digits) > 308:
+        return 0.0  # 10.0 ** 309 is infinite: the quotient is 0 or NaN, whatever the digits
     numerator, denominator = 0.0, 1.0
     for digit in digits:
         numerator = numerator * 10.0 + (ord(digit) - 48)
@@ -692,9 +708,10 @@ def _pendulum_parse(text: str) -> _dt.datetime:
     """Text through pendulum's strict parser, as the reference's fallback; value_error if it fails."""
     if text == "now":
         return _dt.datetime.now(UTC)
-    if text.startswith("P") and (_pendulum_duration(text) or 0) >= _PENDULUM_DURATION_LIMIT:
-        # pendulum reads it as a duration, then cannot build that long a timedelta
-        raise InvalidValue("value_error", "value is not a valid datetime", text)
+    if text.startswith("P") and (micros := _pendulum_duration(text)) is not None:
+        if micros >= _PENDULUM_DURATION_LIMIT:  # pendulum cannot build that long a timedelta
+            raise InvalidValue("value_error", "value is not a valid datetime", text)
+        raise InvalidValue("value_error", _NOT_A.format("duration.Duration"), text)
     parsed: _dt.datetime | _dt.date | _dt.time | str
     try:
         parsed = _pendulum_iso(text)

@@ -320,6 +320,8 @@ DATETIMES = [
     "P2739726Y",
     "P999999999DT24H",
     "P999999999DT23H",
+    "PT" + "1H" * 5000,
+    "P1." + "5" * 400 + "D",
     # a basic date takes an extended hh:mm but not hh:mm:ss; an offset may end in a colon
     "20200101T10:00",
     "20200101T10:00:00",

@@ -152,7 +152,10 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
         found without trying (and failing) the members before it.
         """
         if value.__class__ is dict:
-            hook = by_tag.get(value.get(key))
+            try:
+                hook = by_tag.get(value.get(key))
+            except TypeError:  # an unhashable tag (a list, a dict) names no member
+                hook = None
             if hook is not None:
                 try:
                     return hook(value, None)
@@ -243,6 +246,10 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
     return LoadPlan(a.name, hook, exact, inner is not None, a.default, _CACHES.get(hook))
 
 
+#: modules whose objects the reference never reads fields from, even with ``from_attributes``
+_NOT_ATTRIBUTE_HOLDERS = frozenset({"builtins", "datetime", "collections"})
+
+
 def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
     """Generate the structure functions of one model class, fields' hooks bound once.
 
@@ -272,15 +279,23 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
     keep_extra = cls._extra == "allow"
     forbid_extra = cls._extra == "forbid"
     title = cls.__name__
-    not_a_dict = f"Input should be a valid dictionary or instance of {title}"
+    if cls._from_attributes:
+        not_a_dict = ("model_attributes_type", "Input should be a valid dictionary or object to extract fields from")
+    else:
+        not_a_dict = ("model_type", f"Input should be a valid dictionary or instance of {title}")
+    field_names = [a.name for a in attrs.fields(cls) if a.init]
 
     def structure_model(value: Any, _: Any = None) -> Any:
         if value.__class__ is not dict:
             if isinstance(value, cls):
                 return value
-            if not isinstance(value, Mapping):
-                raise ValidationError(title, [detail("model_type", (), not_a_dict, value)])
-            value = dict(value)
+            if isinstance(value, Mapping):
+                value = dict(value)
+            elif cls._from_attributes and type(value).__module__ not in _NOT_ATTRIBUTE_HOLDERS:
+                value = {n: getattr(value, n) for n in field_names if hasattr(value, n)}
+            else:
+                kind, msg = not_a_dict
+                raise ValidationError(title, [detail(kind, (), msg, value)])
         if before is not None:
             value = before(value)
         try:

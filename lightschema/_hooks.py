@@ -14,6 +14,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from enum import Enum
 from typing import Any, cast
 from uuid import UUID, SafeUUID
@@ -213,6 +214,9 @@ _RFC3339 = re.compile(
 )
 _TIMESTAMP_TEXT = re.compile(r"[+-]?(?:\d+|(?=\.?\d)\d*\.\d*(?:[eE][+-]?\d+)?)\Z", re.ASCII)
 _I64_MAX = 2**63 - 1
+#: True while structuring what JSON text parsed to: pydantic's JSON reader turns down a few
+#: values its Python one takes (``true`` as a duration, integers past 64 bits as times)
+json_input: ContextVar[bool] = ContextVar("lightschema_json_input", default=False)
 _MIN_UNIX = -62_167_219_200  # 0000-01-01T00:00:00
 _MAX_UNIX = 253_402_300_799  # 9999-12-31T23:59:59
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -363,6 +367,8 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
             return _dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:10]))
         raise _BadDate(_int_date_reason(text))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value.__class__ is int and not -_I64_MAX - 1 <= value <= _I64_MAX and json_input.get():
+            raise _BadDate("", "datetime_type")  # a number pydantic's JSON reader does not hold
         return _from_unix(value)
     raise _BadDate("", "datetime_type")
 
@@ -809,6 +815,8 @@ def _duration_seconds(text: str) -> float | None:
     m = _CLOCK_DURATION.match(text)
     if m is not None and (m.group(2) or m.group(3)):
         sign, days, hours, minutes, seconds = m.groups()
+        if seconds is None and hours is not None and len(hours) < 2:
+            return None  # pydantic takes a one-digit hour only before seconds ("1:00:00", not "1:00")
         if (minutes is not None and int(minutes) >= 60) or (
             seconds is not None and float(seconds.replace(",", ".")) >= 60
         ):
@@ -832,6 +840,9 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
         return value
     seconds: float | None
     if isinstance(value, (int, float)):
+        beyond_json = value.__class__ is bool or (value.__class__ is int and not -_I64_MAX - 1 <= value <= _I64_MAX)
+        if beyond_json and json_input.get():
+            raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
         if value != value:
             raise InvalidValue(
                 "time_delta_parsing", "Input should be a valid timedelta, NaN values not permitted", value

@@ -341,6 +341,13 @@ DATETIMES = [
     "P1Y1W/2020-01-01T00:00:00",
 ]
 DURATIONS = [
+    # a one-digit hour only before seconds
+    "1:00",
+    "0:01",
+    "-1:00",
+    "1 day 1:00",
+    "1:00:00",
+    "1 day, 1:00:00",
     "PT1H",
     "P1D",
     "P1Y",

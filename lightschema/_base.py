@@ -23,7 +23,8 @@ from uuid import UUID, uuid4
 import attrs
 
 from lightschema import _json
-from lightschema.errors import ValidationError, detail
+from lightschema._hooks import json_input
+from lightschema.errors import ValidationError, detail, json_worded
 
 if TYPE_CHECKING:
     from cattrs import Converter
@@ -96,6 +97,21 @@ def _converter() -> Converter:
 
 def _structure(obj: Any, cl: Any) -> Any:
     return _converter_module().structure(obj, cl)
+
+
+def structure_json_value(parsed: Any, cl: Any, *, owned: bool = False) -> Any:
+    """Structure what JSON text parsed to, with pydantic's JSON-input rules and wording.
+
+    A few inputs only JSON can't mean are turned down (``true`` as a duration, integers
+    past 64 bits as times), and messages say "object" and "array" as the reference's do.
+    """
+    token = json_input.set(True)
+    try:
+        return _converter_module().structure(parsed, cl, owned=owned)
+    except ValidationError as exc:
+        raise ValidationError(exc.title, json_worded(exc.errors())) from None
+    finally:
+        json_input.reset(token)
 
 
 #: every digit read as "0", so that a run of digits is a run of zeros ``bytes.find`` sees
@@ -211,6 +227,9 @@ class PrefectBaseModel:
     _reset_fields: ClassVar[frozenset[str]] = frozenset()
     #: what happens to keys the model does not know: ignored, rejected, or kept
     _extra: ClassVar[ExtraPolicy] = "ignore"
+    #: whether validation also reads the fields of an object's attributes, as the reference's
+    #: API objects (``from_attributes``) do
+    _from_attributes: ClassVar[bool] = False
 
     # -- reading -----------------------------------------------------------------
 
@@ -222,7 +241,7 @@ class PrefectBaseModel:
     @classmethod
     def model_validate_json(cls: type[M], data: str | bytes | bytearray) -> M:
         """Parse JSON text and structure it into this model."""
-        return _structure(validate_json_text(data, cls.__name__), cls)  # type: ignore[no-any-return]
+        return structure_json_value(validate_json_text(data, cls.__name__), cls)  # type: ignore[no-any-return]
 
     @classmethod
     def model_validate_list(cls: type[M], obj: Any) -> list[M]:
@@ -385,6 +404,7 @@ class ObjectBaseModel(IDBaseModel):
     """A model with ``id``, ``created`` and ``updated``, all ignored by equality."""
 
     _reset_fields: ClassVar[frozenset[str]] = frozenset({"id", "created", "updated"})
+    _from_attributes: ClassVar[bool] = True
 
     created: DateTime | None = attrs.field(default=None, eq=False, repr=False)
     updated: DateTime | None = attrs.field(default=None, eq=False, repr=False)
@@ -395,6 +415,7 @@ class TimeSeriesObjectBaseModel(TimeSeriesBaseModel):
     """``ObjectBaseModel`` with a time-ordered uuid7 ``id``: states and runs."""
 
     _reset_fields: ClassVar[frozenset[str]] = frozenset({"id", "created", "updated"})
+    _from_attributes: ClassVar[bool] = True
 
     created: DateTime | None = attrs.field(default=None, eq=False, repr=False)
     updated: DateTime | None = attrs.field(default=None, eq=False, repr=False)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal
 
 from lightschema import objects, schedules
-from lightschema._base import PrefectBaseModel, validate_json_text
+from lightschema._base import PrefectBaseModel, structure_json_value, validate_json_text
 from lightschema._schema import model_json_schema
 from lightschema.errors import ErrorDetails, ValidationError
 
@@ -392,7 +392,7 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 try:
                     if isinstance(value, ValidationError):
                         raise value
-                    obj = cls.model_validate(value)
+                    obj = structure_json_value(value, cls)
                 except ValidationError as exc:
                     invalid += 1
                     progress.clear()

@@ -144,12 +144,12 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
-    from lightschema._base import validate_json_text
+    from lightschema._base import structure_json_value, validate_json_text
     from lightschema._gc import collector_paused
-    from lightschema.converter import _type_name, structure
+    from lightschema.converter import _type_name
 
     with collector_paused():  # parsing a large body allocates as much as structuring it
-        return structure(validate_json_text(data, _type_name(cl)), cl, owned=True)
+        return structure_json_value(validate_json_text(data, _type_name(cl)), cl, owned=True)
 
 
 def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
@@ -164,7 +164,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     from lightschema._base import orjson_for, parse_json_text
     from lightschema._gc import collector_paused
     from lightschema.converter import _hook, _type_name, converter
-    from lightschema.errors import ErrorDetails, ValidationError, detail, flatten
+    from lightschema.errors import ErrorDetails, ValidationError, detail, flatten, json_worded
 
     title = f"list[{_type_name(cl)}]"
     if isinstance(data, bytearray):
@@ -183,15 +183,19 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     item = _hook(cl, converter)
     out = []
     errors: list[ErrorDetails] = []
-    with collector_paused():
-        for index, line in enumerate(lines):
-            lines[index] = None  # the split is ours: a line is freed once read
-            if not line.strip(blank):
-                continue
-            try:
-                out.append(item(parse_json_text(line, title, orjson), None))
-            except Exception as exc:  # noqa: BLE001 - every failing line is reported
-                errors.extend(flatten(exc, (index,), None))
+    token = _hooks.json_input.set(True)
+    try:
+        with collector_paused():
+            for index, line in enumerate(lines):
+                lines[index] = None  # the split is ours: a line is freed once read
+                if not line.strip(blank):
+                    continue
+                try:
+                    out.append(item(parse_json_text(line, title, orjson), None))
+                except Exception as exc:  # noqa: BLE001 - every failing line is reported
+                    errors.extend(flatten(exc, (index,), None))
+    finally:
+        _hooks.json_input.reset(token)
     if errors:
-        raise ValidationError(title, errors)
+        raise ValidationError(title, json_worded(errors))
     return out

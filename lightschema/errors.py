@@ -13,7 +13,7 @@ Exception tree::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, cast
 
 from cattrs.errors import (
@@ -160,6 +160,30 @@ class ValidationError(ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.title, self._errors))
+
+
+#: how pydantic words these errors when the input was JSON text: (type, message)
+_JSON_WORDING = {
+    "dict_type": ("dict_type", "Input should be an object"),
+    "model_type": ("model_type", "Input should be an object"),
+    "model_attributes_type": ("model_type", "Input should be an object"),  # no objects in JSON
+    "list_type": ("list_type", "Input should be a valid array"),
+    "set_type": ("set_type", "Input should be a valid array"),
+    "time_delta_type": ("time_delta_type", "Input should be a valid duration"),
+}
+_TIMEDELTA_REASON = "Input should be a valid timedelta, "
+
+
+def json_worded(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
+    """``errors`` as pydantic reports them for JSON text rather than Python objects: an
+    "object" where Python has a dictionary, an "array" for a list or set, a "duration"."""
+    out = []
+    for err in errors:
+        kind, msg = _JSON_WORDING.get(err["type"], (err["type"], err["msg"]))
+        if kind == "time_delta_parsing" and msg.startswith(_TIMEDELTA_REASON):
+            msg = "Input should be a valid duration, " + msg[len(_TIMEDELTA_REASON) :]
+        out.append(detail(kind, tuple(err["loc"]), msg, err["input"]))
+    return out
 
 
 def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:

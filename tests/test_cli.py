@@ -97,7 +97,7 @@ def test_validate_jsonl_reports_each_invalid_line(
         "line 4: invalid FlowRun\n" + BAD_RUN_REPORT + "line 5: invalid FlowRun\n"
         "  $: Invalid JSON: Expecting value at line 1 column 1\n"
         "line 6: invalid FlowRun\n"
-        "  $: Input should be a valid dictionary or instance of FlowRun\n"
+        "  $: Input should be an object\n"
         "6 FlowRun objects read, 3 valid, 3 invalid (N objects/s)\n",
         "",
     )
@@ -135,7 +135,7 @@ def test_validate_array(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", str(path)) == (
         1,
         "[1]: invalid FlowRun\n" + BAD_RUN_REPORT + "[2]: invalid FlowRun\n"
-        "  $: Input should be a valid dictionary or instance of FlowRun\n"
+        "  $: Input should be an object\n"
         "4 FlowRun objects read, 2 valid, 2 invalid (N objects/s)\n",
         "",
     )

@@ -175,8 +175,8 @@ class TestWholeMessages:
         exc = raised(lo.FlowRun.model_validate, ["flow_id", U])
         assert str(exc) == (
             "1 validation error for FlowRun\n"
-            "  $: Input should be a valid dictionary or instance of FlowRun "
-            f"[type=model_type, input=['flow_id', '{U}']]"
+            "  $: Input should be a valid dictionary or object to extract fields from "
+            f"[type=model_attributes_type, input=['flow_id', '{U}']]"
         )
 
 
@@ -214,10 +214,7 @@ class TestJson:
 
     def test_valid_json_then_the_model_rules(self) -> None:
         exc = raised(lo.FlowRun.model_validate_json, "[]")
-        assert (
-            str(exc) == "1 validation error for FlowRun\n"
-            "  $: Input should be a valid dictionary or instance of FlowRun [type=model_type, input=[]]"
-        )
+        assert str(exc) == "1 validation error for FlowRun\n  $: Input should be an object [type=model_type, input=[]]"
 
 
 class TestPathsAndInputs:

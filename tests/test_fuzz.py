@@ -369,7 +369,7 @@ class TestNonFiniteNumbers:
                     (
                         "time_delta_parsing",
                         ("total_run_time",),
-                        "Input should be a valid timedelta, NaN values not permitted",
+                        "Input should be a valid duration, NaN values not permitted",  # JSON input's wording
                     )
                 ],
             ),

@@ -276,7 +276,7 @@ class TestErrors:
         with pytest.raises(lightschema.ValidationError) as info:
             ls.FlowRun.model_validate(payload)
         assert [(e["type"], e["loc"], e["msg"]) for e in info.value.errors()] == [
-            ("model_type", (), "Input should be a valid dictionary or instance of FlowRun")
+            ("model_attributes_type", (), "Input should be a valid dictionary or object to extract fields from")
         ]
 
 

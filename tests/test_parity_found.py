@@ -1,0 +1,143 @@
+"""Disagreements with prefect 3.9.1 that a differential fuzz found, each checked against it.
+
+Payloads are compared whole: accepted ones must dump alike, rejected ones must give the
+same (type, loc, msg) for every error, as Python objects (``model_validate``) and as JSON
+text (``model_validate_json``, whose wording pydantic changes: "object", "array", "duration").
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import warnings
+from typing import Any
+
+import pydantic
+import pytest
+from prefect.client.schemas import objects as ref
+
+import lightschema
+from lightschema import objects as light
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+RUN = {"id": ID, "flow_id": ID}
+TASK_RUN = {"id": ID, "task_key": "k", "dynamic_key": "0"}
+
+
+def outcome(name: str, payload: Any, *, reference: bool, as_json: bool) -> tuple[Any, ...]:
+    cls = getattr(ref if reference else light, name)
+    try:
+        obj = cls.model_validate_json(json.dumps(payload)) if as_json else cls.model_validate(payload)
+    except (pydantic.ValidationError, lightschema.ValidationError) as exc:
+        errors = exc.errors(include_url=False) if reference else exc.errors()  # type: ignore[call-arg]
+        return "error", sorted((e["type"], tuple(e["loc"]), e["msg"]) for e in errors)
+    return "ok", obj.model_dump(mode="json")
+
+
+def assert_same(name: str, payload: Any, *, as_json: bool) -> None:
+    theirs = outcome(name, payload, reference=True, as_json=as_json)
+    assert outcome(name, payload, reference=False, as_json=as_json) == theirs
+
+
+CASES = [
+    # a list or dict as a union's literal tag: every member's errors, not "unhashable type"
+    ("TaskRun", {**TASK_RUN, "task_inputs": {"x": [{"input_type": [], "id": ID}]}}),
+    ("TaskRun", {**TASK_RUN, "task_inputs": {"x": [{"input_type": {}, "id": ID}]}}),
+    # the reference's API objects (ObjectBaseModel) read "objects to extract fields from"
+    ("FlowRun", {**RUN, "state": [1]}),
+    ("FlowRun", {**RUN, "state": "x"}),
+    ("BlockSchema", {"id": ID, "checksum": "c", "block_type_id": ID, "block_type": "x"}),
+    ("FlowRun", {**RUN, "empirical_policy": [1]}),
+    ("Flow", 1),
+    ("Flow", [{"name": "f"}]),
+    # containers and durations of the wrong JSON type
+    ("Flow", {"id": ID, "name": "f", "tags": "x"}),
+    ("FlowRun", {**RUN, "tags": {}, "parameters": 1, "total_run_time": [], "labels": "x"}),
+    ("FlowRunPolicy", {"pause_keys": {}}),
+    ("FlowRunPolicy", {"pause_keys": 1}),
+    ("State", {"type": "COMPLETED", "state_details": []}),
+]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["python", "json"])
+@pytest.mark.parametrize(("name", "payload"), CASES, ids=lambda v: repr(v)[:50])
+def test_found_cases_match(name: str, payload: Any, as_json: bool) -> None:
+    assert_same(name, payload, as_json=as_json)
+
+
+def test_block_document_parts_read_objects() -> None:
+    """As Python input only: given JSON text, the reference says ``model_attributes_type`` here
+    but ``model_type`` for a BlockSchema's ``block_type`` or a run's ``state``, which lightschema
+    says everywhere (a JSON value is never an object to read attributes from)."""
+    payload = {"id": ID, "name": "d", "block_schema_id": ID, "block_type_id": ID, "block_schema": 1}
+    assert_same("BlockDocument", payload, as_json=False)
+
+
+PREFIX = f'{{"id": "{ID}", "flow_id": "{ID}", '
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PREFIX + '"total_run_time": true}',
+        PREFIX + '"estimated_run_time": false}',
+        PREFIX + '"total_run_time": 100000000000000000000}',
+        PREFIX + '"total_run_time": NaN}',
+        PREFIX + '"start_time": 100000000000000000000}',
+        PREFIX + '"total_run_time": 9223372036854775807}',
+    ],
+)
+def test_json_only_values(text: str) -> None:
+    """What only JSON text can say: ``true`` is no duration there, nor a 65-bit integer a time."""
+    outcomes: list[tuple[Any, ...]] = []
+    for module, error in ((ref, pydantic.ValidationError), (light, lightschema.ValidationError)):
+        try:
+            module.FlowRun.model_validate_json(text)
+            outcomes.append(("ok",))
+        except error as exc:
+            outcomes.append(("error", sorted((e["type"], tuple(e["loc"]), e["msg"]) for e in exc.errors())))
+    assert outcomes[1] == outcomes[0]
+
+
+def test_json_values_keep_python_rules_outside_json() -> None:
+    """The same values as Python objects are read as before: ``True`` is one second."""
+    run = light.FlowRun.model_validate({**RUN, "total_run_time": True})
+    assert run.total_run_time.total_seconds() == 1
+    assert ref.FlowRun.model_validate({**RUN, "total_run_time": True}).total_run_time.total_seconds() == 1
+
+
+def test_bulk_json_readers_use_json_wording() -> None:
+    body = json.dumps([{"id": ID, "name": "f", "tags": "x"}])
+    with pytest.raises(lightschema.ValidationError) as info:
+        lightschema.load_json(body, list[light.Flow])
+    assert [(e["type"], e["loc"], e["msg"]) for e in info.value.errors()] == [
+        ("list_type", (0, "tags"), "Input should be a valid array")
+    ]
+    with pytest.raises(lightschema.ValidationError) as info:
+        lightschema.load_json_lines(body[1:-1] + "\n[]", light.Flow)
+    assert [(e["type"], e["loc"], e["msg"]) for e in info.value.errors()] == [
+        ("list_type", (0, "tags"), "Input should be a valid array"),
+        ("model_type", (1,), "Input should be an object"),
+    ]
+
+
+def test_fields_are_read_from_an_object_as_the_reference_does() -> None:
+    """``from_attributes``: an object that is not a builtin gives its attributes as fields."""
+    state = types.SimpleNamespace(type="COMPLETED", name="Done", message=None)
+    ours = light.FlowRun.model_validate({**RUN, "state": state})
+    theirs = ref.FlowRun.model_validate({**RUN, "state": state})
+    assert ours.state is not None and theirs.state is not None
+    assert (ours.state.type.value, ours.state.name) == ("COMPLETED", "Done")
+    assert (theirs.state.type.value, theirs.state.name) == ("COMPLETED", "Done")
+    flow = light.Flow.model_validate(types.SimpleNamespace(name="f", tags=["a"]))
+    assert (flow.name, flow.tags) == ("f", ["a"])
+
+
+def test_models_that_do_not_read_objects_say_so() -> None:
+    with pytest.raises(lightschema.ValidationError) as info:
+        light.FlowRunPolicy.model_validate(types.SimpleNamespace(retries=1))
+    assert [(e["type"], e["msg"]) for e in info.value.errors()] == [
+        ("model_type", "Input should be a valid dictionary or instance of FlowRunPolicy")
+    ]

@@ -22,7 +22,16 @@ import attrs
 from lightschema import _hooks
 from lightschema._base import ObjectBaseModel, PrefectBaseModel, model
 from lightschema._enums import DEFAULT_BLOCK_SCHEMA_VERSION
-from lightschema._fields import STRUCTURE, UNSTRUCTURE, all_of, constrained, name_check, optional, value_error
+from lightschema._fields import (
+    STRUCTURE,
+    UNSTRUCTURE,
+    all_of,
+    check_unicode,
+    constrained,
+    name_check,
+    optional,
+    value_error,
+)
 from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [
@@ -223,6 +232,7 @@ def normalize_http_url(value: Any) -> str:
         value = bytes(value).decode("utf-8", "replace")
     if not isinstance(value, str):
         raise InvalidValue("url_type", "URL input should be a string or URL", value)
+    check_unicode(value)
     if len(value.encode("utf-8", "surrogatepass")) > MAX_URL_LENGTH:
         raise InvalidValue("url_too_long", f"URL should have at most {MAX_URL_LENGTH} characters", value)
     text = value.strip(_STRIPPED).replace("\t", "").replace("\n", "").replace("\r", "")

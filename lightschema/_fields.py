@@ -27,6 +27,7 @@ __all__ = [
     "all_of",
     "at_least",
     "at_most",
+    "check_unicode",
     "constrained",
     "greater_than",
     "matches",
@@ -124,10 +125,21 @@ def at_most(bound: float) -> Check:
     return check_le
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_unicode(value: Any) -> None:
+    """pydantic reads a constrained string as UTF-8 before it checks it: lone surrogates fail."""
+    if isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value):
+        msg = "Input should be a valid string, unable to parse raw data as a unicode string"
+        raise InvalidValue("string_unicode", msg, value)
+
+
 def max_length(limit: int) -> Check:
     """A string of at most ``limit`` characters."""
 
     def check_max_length(value: Any) -> Any:
+        check_unicode(value)
         if len(value) > limit:
             noun = "character" if limit == 1 else "characters"
             raise InvalidValue("string_too_long", f"String should have at most {limit} {noun}", value)
@@ -155,6 +167,7 @@ def matches(pattern: str) -> Check:
     compiled = re.compile(pattern)
 
     def check_pattern(value: Any) -> Any:
+        check_unicode(value)
         if compiled.search(value) is None:
             raise InvalidValue("string_pattern_mismatch", f"String should match pattern '{pattern}'", value)
         return value

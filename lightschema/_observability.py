@@ -191,13 +191,19 @@ def _structure_variable_value(value: Any, _: Any = None) -> Any:
     raise ValidationError("VariableValue", [detail(kind, (tag,), msg, value) for tag, kind, msg in _VALUE_MEMBERS])
 
 
+def _variable_value_to_json(value: Any) -> Any:
+    """A float at the top stays as it is, as the reference's float member writes it (NaN and
+    infinity too: JSON text then says null); inside a list or dict they become None."""
+    return value if value.__class__ is float else _hooks.any_to_json(value)
+
+
 @model
 class Variable(ObjectBaseModel):
     """A named JSON value kept on the server for flows to read."""
 
     name: str = constrained(max_length(MAX_VARIABLE_NAME_LENGTH))
     value: VariableValue = constrained(
-        _check_variable_value, metadata={STRUCTURE: _structure_variable_value, UNSTRUCTURE: _hooks.any_to_json}
+        _check_variable_value, metadata={STRUCTURE: _structure_variable_value, UNSTRUCTURE: _variable_value_to_json}
     )
     tags: list[str] = attrs.field(factory=list)
 

@@ -58,6 +58,9 @@ CASES = [
     ("FlowRunPolicy", {"pause_keys": {}}),
     ("FlowRunPolicy", {"pause_keys": 1}),
     ("State", {"type": "COMPLETED", "state_details": []}),
+    # a variable's float value is written as the reference's float member writes it
+    ("Variable", {"id": ID, "name": "v", "value": float("inf")}),
+    ("Variable", {"id": ID, "name": "v", "value": [float("-inf"), 1.5]}),
 ]
 
 

@@ -145,7 +145,7 @@ def _build_through_twin(cls: type, twin: type, plans: Sequence[LoadPlan], namesp
         value = f"u{j}.factory()" if isinstance(a.default, attrs.Factory) else f"u{j}"  # type: ignore[arg-type]
         lines.append(f"    new.{a.name} = {value}")
     lines.append("    new.__class__ = __cl")
-    if hasattr(cls, "__attrs_post_init__"):
+    if hasattr(cls, "__attrs_post_init__") and getattr(cls, "_post_init_on_read", True):
         lines.append("    new.__attrs_post_init__()")
     return [*lines, "    return new"]
 

@@ -417,6 +417,9 @@ class FlowRunPolicy(PrefectBaseModel):
     retry_type: Literal["in_process", "reschedule"] | None = None
 
     _before_validate: ClassVar = staticmethod(_populate_deprecated)
+    #: reading applies ``_populate_deprecated`` to the raw input, as the reference's
+    #: before-validator does (``retries: "0"`` is kept); construction uses the hook below
+    _post_init_on_read: ClassVar[bool] = False
 
     def __attrs_post_init__(self) -> None:
         if not self.retries and self.max_retries != 0:

@@ -58,6 +58,10 @@ CASES = [
     ("FlowRunPolicy", {"pause_keys": {}}),
     ("FlowRunPolicy", {"pause_keys": 1}),
     ("State", {"type": "COMPLETED", "state_details": []}),
+    # the deprecated retry fields carry over when the raw successor is falsy ("0" is not)
+    ("FlowRunPolicy", {"max_retries": 3, "retries": "0"}),
+    ("FlowRunPolicy", {"retry_delay": "0", "retry_delay_seconds": 1}),
+    ("FlowRunPolicy", {"max_retries": 3, "retries": 0}),
     # a variable's float value is written as the reference's float member writes it
     ("Variable", {"id": ID, "name": "v", "value": float("inf")}),
     ("Variable", {"id": ID, "name": "v", "value": [float("-inf"), 1.5]}),

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from lightschema.errors import InvalidValue, ValidationError, detail
+from lightschema.errors import NOT_UNICODE, InvalidValue, ValidationError, detail, has_lone_surrogate
 
 __all__ = [
     "BANNED_NAME_CHARACTERS",
@@ -125,14 +125,10 @@ def at_most(bound: float) -> Check:
     return check_le
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def check_unicode(value: Any) -> None:
     """pydantic reads a constrained string as UTF-8 before it checks it: lone surrogates fail."""
-    if isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value):
-        msg = "Input should be a valid string, unable to parse raw data as a unicode string"
-        raise InvalidValue("string_unicode", msg, value)
+    if has_lone_surrogate(value):
+        raise InvalidValue("string_unicode", NOT_UNICODE, value)
 
 
 def max_length(limit: int) -> Check:

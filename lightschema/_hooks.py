@@ -250,7 +250,7 @@ def _check_date(year: int, month: int, day: int) -> None:
 
 def _date_problem(text: str) -> str | None:
     """Why ``text`` does not start with a ``YYYY-MM-DD`` date, in pydantic's words; None if it does."""
-    if len(text) < 10 and len(text.encode()) < 10:  # pydantic counts UTF-8 bytes
+    if len(text) < 10 and len(text.encode("utf-8", "surrogatepass")) < 10:  # pydantic counts UTF-8 bytes
         return "input is too short"
     checks = (
         (0, 4, "invalid character in year"),

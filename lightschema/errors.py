@@ -13,6 +13,7 @@ Exception tree::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, cast
 
@@ -186,6 +187,30 @@ def json_worded(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
     return out
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+NOT_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string"
+#: error kinds of values pydantic reads as UTF-8 text first: with a lone surrogate in the
+#: text, that read fails before the parse does
+_PARSES_TEXT = frozenset(
+    {
+        "uuid_parsing",
+        "enum",
+        "literal_error",
+        "int_parsing",
+        "float_parsing",
+        "bool_parsing",
+        "time_delta_parsing",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+    }
+)
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether ``value`` is text holding half of a surrogate pair (not valid Unicode)."""
+    return isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value) is not None
+
+
 def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
     """Build one error entry; the path string is derived from ``loc``."""
     return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
@@ -207,6 +232,8 @@ def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
             return exc._errors
         return [_entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
     if isinstance(exc, InvalidValue):
+        if exc.kind in _PARSES_TEXT and has_lone_surrogate(exc.value):
+            return [_entry("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
         return [_entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
     if isinstance(exc, ClassValidationError):
         out: list[ErrorDetails] = []

@@ -81,11 +81,18 @@ def test_found_cases_match(name: str, payload: Any, as_json: bool) -> None:
         ("Variable", {"id": ID, "name": "\udfff", "value": 1}),
         ("BlockType", {"id": ID, "name": "n", "slug": "s", "logo_url": "http://x/\ud800"}),
         ("FlowRun", {**RUN, "name": "a\ud800b", "tags": ["\ud800"]}),
+        # values parsed from text: the UTF-8 read fails first
+        ("FlowRun", {**RUN, "flow_id": "\ud800", "state_type": "\udfff", "run_count": "\ud800"}),
+        ("FlowRun", {**RUN, "auto_scheduled": "\ud800", "total_run_time": "\ud800"}),
+        ("State", {"type": "COMPLETED", "timestamp": "\ud800"}),
+        ("FlowRunPolicy", {"retry_type": "é\ud800"}),
+        ("TaskRun", {**TASK_RUN, "task_inputs": {"x": [{"input_type": "\ud800"}]}}),
     ],
     ids=lambda v: repr(v)[:50],
 )
 def test_lone_surrogates(name: str, payload: Any) -> None:
-    """Refused where pydantic reads the text as UTF-8 (patterns, lengths, URLs), kept elsewhere.
+    """Refused where pydantic reads the text as UTF-8 (patterns, lengths, URLs, parsed values),
+    kept in plain text fields.
     (Python input only: JSON text holding them fails to parse, worded by each side's parser.)"""
     assert_same(name, payload, as_json=False)
 

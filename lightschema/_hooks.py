@@ -49,7 +49,13 @@ def structure_str(value: Any, _: Any = None) -> str:
     raise InvalidValue("string_type", "Input should be a valid string", value)
 
 
-_INT_TEXT = re.compile(r"\s*[+-]?[0-9]+(?:_[0-9]+)*(?:\.0+)?\s*\Z")
+#: what pydantic trims around a number in text (Rust's ``str::trim``: Unicode White_Space, which
+#: unlike Python's ``isspace`` leaves the separators \x1c-\x1f alone)
+_RUST_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+_INT_TEXT = re.compile(f"[{_RUST_SPACE}]*[+-]?[0-9]+(?:_[0-9]+)*(?:\\.0+)?[{_RUST_SPACE}]*\\Z")
 _I64 = 2**63
 _INT_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
 
@@ -74,7 +80,7 @@ def structure_int(value: Any, _: Any = None) -> int:
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
         if len(text) <= 4300 and _INT_TEXT.match(text):
-            return int(text.strip().split(".")[0].replace("_", ""))
+            return int(text.strip(_RUST_SPACE).split(".")[0].replace("_", ""))
         if len(text) > 4300 and _INT_TEXT.match(text):
             raise InvalidValue("int_parsing_size", _INT_TOO_BIG, value)
         raise InvalidValue(
@@ -97,10 +103,11 @@ def structure_float(value: Any, _: Any = None) -> float:
             raise InvalidValue("float_type", "Input should be a valid number", value) from None
     if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
         text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
+        core = text.strip(_RUST_SPACE)
         try:
-            if not text.isascii() or ("_" in text and text != text.strip()):
+            if not core.isascii() or core != core.strip() or ("_" in core and core != text):
                 raise ValueError(text)
-            return float(text.strip())
+            return float(core)
         except ValueError:
             raise InvalidValue(
                 "float_parsing", "Input should be a valid number, unable to parse string as a number", value

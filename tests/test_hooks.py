@@ -424,6 +424,17 @@ def test_timedelta_inputs_match(value: Any) -> None:
     assert_light_round_trips("timedelta", value)
 
 
+#: characters around a number in text: Unicode White_Space (trimmed) and Python-only space
+_AROUND = ["\x85", "\xa0", "\u2028", "\u3000", "\x0b", "\x1c", "\x1f", "\u200b", "\ufeff"]
+
+
+@pytest.mark.parametrize("space", _AROUND, ids=repr)
+@pytest.mark.parametrize("kind", ["int", "float"])
+def test_numbers_in_text_trim_what_pydantic_trims(kind: str, space: str) -> None:
+    for value in (f"1{space}", f"{space}1.5", f"{space}12{space}"):
+        assert_same(kind, value)
+
+
 def test_jitter_factor_nan() -> None:
     assert outcome("float", "nan", reference=False) == outcome("float", "nan", reference=True)
 

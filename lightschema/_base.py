@@ -24,7 +24,7 @@ import attrs
 
 from lightschema import _json
 from lightschema._hooks import json_input
-from lightschema.errors import ValidationError, detail, json_worded
+from lightschema.errors import ValidationError, detail, has_lone_surrogate, json_worded
 
 if TYPE_CHECKING:
     from cattrs import Converter
@@ -200,21 +200,13 @@ def _all_text_encodable(value: Any) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if not _encodable(item):
+            if has_lone_surrogate(item):
                 return False
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())
-    return True
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
     return True
 
 

@@ -224,6 +224,15 @@ _I64_MAX = 2**63 - 1
 #: True while structuring what JSON text parsed to: pydantic's JSON reader turns down a few
 #: values its Python one takes (``true`` as a duration, integers past 64 bits as times)
 json_input: ContextVar[bool] = ContextVar("lightschema_json_input", default=False)
+
+
+def _beyond_json_number(value: int | float) -> bool:
+    """A bool, or an integer past 64 bits, while reading JSON text: pydantic's JSON reader
+    holds neither as a number of seconds (only Python input converts them)."""
+    beyond = value.__class__ is bool or (value.__class__ is int and not -_I64_MAX - 1 <= value <= _I64_MAX)
+    return beyond and json_input.get()
+
+
 _MIN_UNIX = -62_167_219_200  # 0000-01-01T00:00:00
 _MAX_UNIX = 253_402_300_799  # 9999-12-31T23:59:59
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -374,8 +383,8 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
             return _dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:10]))
         raise _BadDate(_int_date_reason(text))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value.__class__ is int and not -_I64_MAX - 1 <= value <= _I64_MAX and json_input.get():
-            raise _BadDate("", "datetime_type")  # a number pydantic's JSON reader does not hold
+        if _beyond_json_number(value):
+            raise _BadDate("", "datetime_type")
         return _from_unix(value)
     raise _BadDate("", "datetime_type")
 
@@ -847,8 +856,7 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
         return value
     seconds: float | None
     if isinstance(value, (int, float)):
-        beyond_json = value.__class__ is bool or (value.__class__ is int and not -_I64_MAX - 1 <= value <= _I64_MAX)
-        if beyond_json and json_input.get():
+        if _beyond_json_number(value):
             raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
         if value != value:
             raise InvalidValue(

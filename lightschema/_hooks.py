@@ -1023,6 +1023,42 @@ def make_dict_hook(key: Hook, val: Hook) -> Hook:
     return structure_dict
 
 
+#: how closely a value fits a scalar type, as pydantic's smart union ranks members
+_EXACT_FIT, _STRICT_FIT, _LAX_FIT = 2, 1, 0
+
+
+def _fit(value: Any, tp: type) -> int:
+    if value.__class__ is tp:
+        return _EXACT_FIT
+    return _STRICT_FIT if tp is float and value.__class__ is int else _LAX_FIT
+
+
+def make_scalar_lists_union_hook(lists: list[tuple[type, Hook]], smart: Hook) -> Hook:
+    """A union with several lists of scalars (``list[int] | list[float]``), as pydantic's smart
+    mode chooses: the list member whose items fit best wins, the first on a tie (``[1, 2.0]``
+    is a list of floats, ``["1", 2.0]`` a list of ints); anything else goes to ``smart``.
+    """
+
+    def structure_scalar_lists(value: Any, _: Any = None) -> Any:
+        if value.__class__ is not list:
+            return smart(value, None)
+        best: tuple[int, Any] | None = None
+        for item_type, hook in lists:
+            fit = min((_fit(v, item_type) for v in value), default=_EXACT_FIT)
+            if best is not None and fit <= best[0]:
+                continue
+            try:
+                result = hook(value, None)
+            except Exception:  # noqa: BLE001 - if every member refuses, the smart union reports why
+                continue
+            if fit == _EXACT_FIT:
+                return result
+            best = (fit, result)
+        return smart(value, None) if best is None else best[1]
+
+    return structure_scalar_lists
+
+
 def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
     """pydantic's smart union: an exact type match wins, then the first that accepts.
 

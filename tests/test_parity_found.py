@@ -14,6 +14,8 @@ from typing import Any
 
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prefect.client.schemas import objects as ref
 
 import lightschema
@@ -171,3 +173,25 @@ def test_models_that_do_not_read_objects_say_so() -> None:
     assert [(e["type"], e["msg"]) for e in info.value.errors()] == [
         ("model_type", "Input should be a valid dictionary or instance of FlowRunPolicy")
     ]
+
+
+_DELAY_ITEMS = st.one_of(
+    st.integers(-5, 5),
+    st.floats(-5, 5, allow_nan=False).map(lambda f: round(f, 1)),
+    st.booleans(),
+    st.sampled_from(["1", "2.0", "1.5", "x", " 3 "]),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DELAY_ITEMS, max_size=4))
+def test_a_list_of_delays_is_read_as_the_best_fitting_list(delays: list[Any]) -> None:
+    """``int | float | list[int] | list[float]``: pydantic's smart union takes the list member
+    whose items fit best (``[1, 2.0]`` is floats, ``["1", 2.0]`` ints, the first on a tie).
+    Compared as text, since ``[1, 2] == [1.0, 2.0]`` in Python."""
+    payload = {"retry_delay": delays}
+    for as_json in (False, True):
+        theirs = outcome("TaskRunPolicy", payload, reference=True, as_json=as_json)
+        ours = outcome("TaskRunPolicy", payload, reference=False, as_json=as_json)
+        assert json.dumps(ours) == json.dumps(theirs)

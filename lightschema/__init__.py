@@ -7,13 +7,14 @@ use of these names or of a model's ``model_validate``/``model_dump``, not on imp
 import importlib as _importlib
 import typing as _typing
 
-from lightschema.errors import ValidationError
+from lightschema.errors import SerializationError, ValidationError
 
 if _typing.TYPE_CHECKING:
     from lightschema._json import dump_json, load_json, load_json_lines
     from lightschema.converter import configure_converter, make_converter, structure, unstructure
 
 __all__ = [
+    "SerializationError",
     "ValidationError",
     "__version__",
     "configure_converter",

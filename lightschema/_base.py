@@ -24,7 +24,7 @@ import attrs
 
 from lightschema import _json
 from lightschema._hooks import json_input
-from lightschema.errors import ValidationError, detail, has_lone_surrogate, json_worded
+from lightschema.errors import SerializationError, ValidationError, detail, has_lone_surrogate, json_worded
 
 if TYPE_CHECKING:
     from cattrs import Converter
@@ -252,17 +252,14 @@ class PrefectBaseModel:
     ) -> dict[str, Any]:
         """This model as a dict: native values (``python``) or JSON-ready ones (``json``)."""
         converter = _converter_module()
-        if mode == "json":
-            try:
-                data = converter.json_dump(self)
-            except RecursionError:  # a value typed Any nested deeper than Python can walk
-                raise ValueError(f"{type(self).__name__} holds a value nested too deeply to dump as JSON") from None
-            if include is None and exclude is None and not exclude_none:
-                return data  # type: ignore[no-any-return]
-        elif mode == "python":
-            data = converter.unstructure_python(self)
-        else:
+        if mode not in ("json", "python"):
             raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
+        try:
+            data = converter.json_dump(self) if mode == "json" else converter.unstructure_python(self)
+        except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
+            raise SerializationError(f"{type(self).__name__} holds a value nested too deeply, or itself") from None
+        if mode == "json" and include is None and exclude is None and not exclude_none:
+            return data  # type: ignore[no-any-return]
         if include is not None:
             data = _pick(data, include, keep=True)
         if exclude is not None:

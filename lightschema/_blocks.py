@@ -19,7 +19,7 @@ from uuid import UUID
 
 import attrs
 
-from lightschema import _hooks
+from lightschema import _infer
 from lightschema._base import ObjectBaseModel, PrefectBaseModel, model
 from lightschema._enums import DEFAULT_BLOCK_SCHEMA_VERSION
 from lightschema._fields import (
@@ -372,7 +372,7 @@ def _include_secrets() -> bool:
 
 
 def _data_to_json(value: dict[str, Any]) -> Any:
-    return _hooks.any_to_json(render_secrets(value, _include_secrets()))
+    return _infer.any_to_json(render_secrets(value, _include_secrets()))
 
 
 class _ContextDump(PrefectBaseModel):

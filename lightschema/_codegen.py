@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from lightschema._fields import CHECK
+from lightschema.errors import SerializationError
 
 __all__ = ["DumpPlan", "LoadPlan", "make_dump", "make_load"]
 
@@ -179,6 +180,20 @@ def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any]
     return [f"    {var} = {hook}({var}, None)"]
 
 
+def _locate(exc: SerializationError, obj: Any, plans: Sequence[DumpPlan]) -> SerializationError:
+    """The error with the failing field's name put before its path: each field written again
+    until one fails (on the failure path only)."""
+    for plan in plans:
+        value = getattr(obj, plan.name)
+        if plan.hook is None or (plan.optional and value is None):
+            continue
+        try:
+            plan.hook(value)
+        except SerializationError as inner:
+            return inner.at(plan.name)
+    return exc
+
+
 def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str, Any]]:
     """``dump(instance) -> dict`` with the fields in order, each as its plan says."""
     namespace: dict[str, Any] = {}
@@ -193,6 +208,12 @@ def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str,
             items.append(f"{key}: None if (v := {attr}) is None else h{i}(v)")
         else:
             items.append(f"{key}: h{i}({attr})")
-    source = "def dump(o):\n    return {\n" + "".join(f"        {item},\n" for item in items) + "    }\n"
+    # The try costs nothing until something raises (CPython 3.11's zero-cost exceptions).
+    namespace["__SerializationError"], namespace["__locate"], namespace["__plans"] = SerializationError, _locate, plans
+    source = (
+        "def dump(o):\n    try:\n        return {\n"
+        + "".join(f"            {item},\n" for item in items)
+        + "        }\n    except __SerializationError as exc:\n        raise __locate(exc, o, __plans) from None\n"
+    )
     filename = f"<lightschema generated dump {cls.__module__}.{cls.__qualname__}>"
     return _compile(source, filename, namespace, "dump")  # type: ignore[no-any-return]

@@ -1142,13 +1142,16 @@ def datetime_to_json(value: _dt.datetime) -> str:
     offset = value.utcoffset()
     if offset is None:
         return value.isoformat()
+    return value.replace(tzinfo=None).isoformat() + offset_to_json(offset)
+
+
+def offset_to_json(offset: _dt.timedelta) -> str:
+    """A UTC offset as pydantic writes it: ``Z`` for none, else ``+hh:mm`` (seconds dropped)."""
     if not offset:
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    if offset.seconds % 60 or offset.microseconds:
-        sign = "-" if offset < _dt.timedelta(0) else "+"
-        hours, minutes = divmod(int(abs(offset).total_seconds()) // 60, 60)
-        return f"{value.replace(tzinfo=None).isoformat()}{sign}{hours:02d}:{minutes:02d}"
-    return value.isoformat()
+        return "Z"
+    sign = "-" if offset < _dt.timedelta(0) else "+"
+    hours, minutes = divmod(int(abs(offset).total_seconds()) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
 
 
 _ONE_MICROSECOND = _dt.timedelta(microseconds=1)
@@ -1163,65 +1166,3 @@ def timedelta_to_json(value: _dt.timedelta) -> float:
     if abs(micros) < 2**63:
         return micros / 1e6
     return (value.days * 86400 + value.seconds) + value.microseconds / 1e6
-
-
-_PLAIN = frozenset({str, int, bool, type(None)})  # JSON-ready as they are (floats are checked)
-
-
-def any_to_json(value: Any) -> Any:
-    """A value of a field typed ``Any``, made JSON-ready the way pydantic infers it
-    (NaN and infinity become None, as in the reference's JSON mode)."""
-    cls = value.__class__
-    if cls in _PLAIN:
-        return value
-    if cls is float:
-        return value if math.isfinite(value) else None
-    if cls is dict:
-        out = {}
-        for k, v in value.items():
-            if k.__class__ is not str:
-                k = _key_to_json(k)
-            out[k] = v if v.__class__ in _PLAIN else any_to_json(v)
-        return out
-    if cls is list or cls is tuple:
-        return [v if v.__class__ in _PLAIN else any_to_json(v) for v in value]
-    return _other_to_json(value)
-
-
-def _key_to_json(key: Any) -> Any:
-    if key.__class__ is str:
-        return key
-    converted = any_to_json(key)
-    return (
-        converted
-        if isinstance(converted, str)
-        else str(converted).lower()
-        if isinstance(converted, bool)
-        else str(converted)
-    )
-
-
-def _other_to_json(value: Any) -> Any:
-    from lightschema.converter import json_dump
-
-    if isinstance(value, Enum):
-        return any_to_json(value.value)
-    if isinstance(value, _dt.datetime):
-        return datetime_to_json(value)
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, _dt.timedelta):
-        return timedelta_to_json(value)
-    if isinstance(value, UUID):
-        return uuid_to_json(value)
-    if isinstance(value, (set, frozenset)):
-        return [any_to_json(v) for v in value]
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode(errors="replace")
-    if isinstance(value, Mapping):
-        return {_key_to_json(k): any_to_json(v) for k, v in value.items()}
-    if hasattr(value, "__attrs_attrs__"):
-        return json_dump(value)
-    if isinstance(value, (str, int, float)):
-        return value
-    return str(value)

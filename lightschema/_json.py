@@ -19,13 +19,16 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from lightschema import _hooks
+from lightschema import _hooks, _infer
 
 __all__ = ["dump_json", "dumps", "load_json", "load_json_lines", "register_native_dump"]
 
 _UTC = _dt.timezone.utc
 _orjson: ModuleType | None = None
 _orjson_checked = False
+_ORJSON_OPTIONS = 0
+_ANY_OPTIONS = 0
+_PLAIN = frozenset({str, int, bool, type(None)})
 _lock = threading.Lock()
 _native_dumps: dict[type, Callable[[Any], dict[str, Any]]] = {}
 _native_factory: Callable[[type], Callable[[Any], dict[str, Any]]] | None = None
@@ -56,6 +59,17 @@ def native_datetime(value: _dt.datetime) -> Any:
     return _hooks.datetime_to_json(value)
 
 
+def any_fragment(value: Any) -> Any:
+    """A value typed ``Any``, written ahead by orjson into a ``Fragment`` the outer call copies:
+    its datetimes, dates and times go through the JSON-mode writers, not orjson's (from
+    orjson 3.12 on, a time with 10,000-99,999 microseconds loses a zero: ``00:00:00.10000``)."""
+    cls = value.__class__
+    if cls in _PLAIN or ((cls is dict or cls is list) and not value):  # nothing orjson can get wrong
+        return value
+    assert _orjson is not None, "native dumps are made for orjson only"
+    return _orjson.Fragment(_orjson.dumps(value, default=_default, option=_ANY_OPTIONS))
+
+
 def _default(value: Any) -> Any:
     """What orjson cannot write itself, made JSON-ready as the JSON-mode dump would."""
     dump = _native_dumps.get(value.__class__)
@@ -63,11 +77,11 @@ def _default(value: Any) -> Any:
         return dump(value)
     if hasattr(value, "__attrs_attrs__"):
         return _native(value)
-    return _hooks.any_to_json(value)
+    return _infer.any_to_json(value)
 
 
 def _get_orjson() -> ModuleType | None:
-    global _orjson, _orjson_checked
+    global _orjson, _orjson_checked, _ORJSON_OPTIONS, _ANY_OPTIONS
     if not _orjson_checked:
         try:
             import orjson as module
@@ -75,6 +89,9 @@ def _get_orjson() -> ModuleType | None:
             _orjson = None
         else:
             _orjson = module
+            # dataclasses go to ``_default``: orjson would write attributes that are not fields
+            _ORJSON_OPTIONS = module.OPT_UTC_Z | module.OPT_PASSTHROUGH_DATACLASS
+            _ANY_OPTIONS = _ORJSON_OPTIONS | module.OPT_PASSTHROUGH_DATETIME
         _orjson_checked = True
     return _orjson
 
@@ -84,7 +101,7 @@ def dumps(obj: Any, json_data: Callable[[], Any], *, indent: int | None = None, 
     orjson = _get_orjson() if fast and indent is None else None
     if orjson is not None:
         try:
-            return orjson.dumps(_native(obj), default=_default, option=orjson.OPT_UTC_Z).decode()  # type: ignore[no-any-return]
+            return orjson.dumps(_native(obj), default=_default, option=_ORJSON_OPTIONS).decode()  # type: ignore[no-any-return]
         except TypeError:  # includes orjson.JSONEncodeError: write it the careful way
             pass
     return _stdlib_text(json_data(), indent)
@@ -104,7 +121,7 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
         if orjson is not None:
             try:
                 native = [_native(v) for v in value] if value.__class__ is list else _native(value)
-                return orjson.dumps(native, default=_default, option=orjson.OPT_UTC_Z)  # type: ignore[no-any-return]
+                return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
             except TypeError:
                 pass
         return _stdlib_text(unstructure(value), indent).encode()

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import attrs
 
-from lightschema import _hooks
+from lightschema import _hooks, _infer
 from lightschema._base import DateTime, ObjectBaseModel, PrefectBaseModel, TimeSeriesObjectBaseModel, model
 from lightschema._fields import STRUCTURE, UNSTRUCTURE, constrained, max_length, value_error
 from lightschema.errors import InvalidValue, ValidationError, detail
@@ -76,7 +76,7 @@ def _metadata_field() -> Any:
 
 
 def _data_field() -> Any:
-    return attrs.field(default=None, metadata={STRUCTURE: _hooks.structure_any, UNSTRUCTURE: _hooks.any_to_json})
+    return attrs.field(default=None, metadata={STRUCTURE: _hooks.structure_any, UNSTRUCTURE: _infer.any_to_json})
 
 
 @model
@@ -194,7 +194,7 @@ def _structure_variable_value(value: Any, _: Any = None) -> Any:
 def _variable_value_to_json(value: Any) -> Any:
     """A float at the top stays as it is, as the reference's float member writes it (NaN and
     infinity too: JSON text then says null); inside a list or dict they become None."""
-    return value if value.__class__ is float else _hooks.any_to_json(value)
+    return value if value.__class__ is float else _infer.any_to_json(value)
 
 
 @model
@@ -264,7 +264,7 @@ class SavedSearchFilter(PrefectBaseModel):
     property: str
     type: str
     operation: str
-    value: Any = attrs.field(metadata={UNSTRUCTURE: _hooks.any_to_json})
+    value: Any = attrs.field(metadata={UNSTRUCTURE: _infer.any_to_json})
 
 
 @model

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import attrs
 
-from lightschema import _hooks
+from lightschema import _hooks, _infer
 from lightschema._base import (
     DateTime,
     PrefectBaseModel,
@@ -256,7 +256,7 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
     timestamp: datetime.datetime = attrs.field(factory=now_utc)
     message: str | None = None
     state_details: StateDetails = attrs.field(factory=StateDetails)
-    data: Any = attrs.field(default=None, metadata={STRUCTURE: _structure_state_data, UNSTRUCTURE: _hooks.any_to_json})
+    data: Any = attrs.field(default=None, metadata={STRUCTURE: _structure_state_data, UNSTRUCTURE: _infer.any_to_json})
 
     def __attrs_post_init__(self) -> None:
         if self.name is None and self.type:

@@ -24,12 +24,12 @@ from cattrs import Converter
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, override
 
-from lightschema import _hooks
+from lightschema import _hooks, _infer
 from lightschema._base import DateTime, PrefectBaseModel
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema._gc import collector_paused
-from lightschema._json import _native, native_datetime, register_native_dump
+from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 __all__ = [
@@ -355,7 +355,7 @@ _JSON_HOOKS: dict[Any, Callable[[Any], Any]] = {
     datetime.datetime: _hooks.datetime_to_json,
     DateTime: _hooks.datetime_to_json,
     datetime.timedelta: _hooks.timedelta_to_json,
-    Any: _hooks.any_to_json,
+    Any: _infer.any_to_json,
 }
 
 
@@ -396,7 +396,7 @@ def _dict_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
     key, val = typing.get_args(tp) or (Any, Any)
     inner = _json_hook(val, c)
     if val is Any or key is not str:
-        return _hooks.any_to_json
+        return _infer.any_to_json
     if inner is identity:
         return dict
     return lambda value: {k: inner(v) for k, v in value.items()}
@@ -436,7 +436,7 @@ def _model_or_any_to_json(value: Any) -> Any:
         return value
     if value.__class__ is list:
         return [_model_or_any_to_json(v) for v in value]
-    return _hooks.any_to_json(value)
+    return _infer.any_to_json(value)
 
 
 def _dump_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:
@@ -460,7 +460,7 @@ def _model_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
     def unstructure_with_extra(obj: Any) -> dict[str, Any]:
         data: dict[str, Any] = generated(obj)
-        data.update(_hooks.any_to_json(obj.model_extra))
+        data.update(_infer.any_to_json(obj.model_extra))
         return data
 
     return unstructure_with_extra
@@ -481,13 +481,26 @@ def json_dump(obj: Any) -> Any:
 
 
 def _native_value(value: Any) -> Any:
-    """A union member or list item: a model as its native dump, anything else as it is."""
-    return _native(value) if isinstance(value, PrefectBaseModel) else value
+    """A union member or list item: a model as its native dump, anything else as ``Any``."""
+    return _native(value) if isinstance(value, PrefectBaseModel) else any_fragment(value)
+
+
+def _holds_any(tp: Any) -> bool:
+    """``Any``, or a list, set or text-keyed dict of it: written whole by orjson ahead of time."""
+    if tp is Any:
+        return True
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin in (list, set, frozenset):
+        return args in ((), (Any,))
+    return origin is dict and args in ((), (str, Any))
 
 
 def _native_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
     """How a field is written for orjson: None where orjson writes it as the reference does."""
-    if tp in _PASSTHROUGH or tp is UUID or tp is Any or _is_enum(tp) or _is_literal(tp):
+    if _holds_any(tp):
+        return any_fragment
+    if tp in _PASSTHROUGH or tp is UUID or _is_enum(tp) or _is_literal(tp):
         return None
     if tp is datetime.datetime or tp is DateTime:
         return native_datetime
@@ -509,7 +522,7 @@ def _native_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
         if inner is None and key is str:
             return None
         if inner is None:
-            return _hooks.any_to_json  # non-text keys: written as the JSON mode writes them
+            return _infer.any_to_json  # non-text keys: written as the JSON mode writes them
         value_hook: Callable[[Any], Any] = inner
         return lambda value: {k: value_hook(v) for k, v in value.items()}
     if _is_union(tp):
@@ -522,8 +535,8 @@ def _native_hook(tp: Any, c: Converter) -> Callable[[Any], Any] | None:
 
 def _native_plan(a: attrs.Attribute[Any], c: Converter) -> DumpPlan:
     own = a.metadata.get(UNSTRUCTURE)
-    if own is _hooks.any_to_json:
-        return DumpPlan(a.name, None, False)  # orjson walks it, and calls back for what it cannot write
+    if own is _infer.any_to_json:
+        return DumpPlan(a.name, any_fragment, False)
     if own is not None:
         return DumpPlan(a.name, own, False)
     inner = _optional_inner(a.type)
@@ -539,7 +552,7 @@ def _make_native_dump(cls: type) -> Callable[[Any], dict[str, Any]]:
 
     def dump_with_extra(obj: Any) -> dict[str, Any]:
         data = dump(obj)
-        data.update(obj.model_extra)
+        data.update({key: any_fragment(value) for key, value in obj.model_extra.items()})
         return data
 
     return dump_with_extra
@@ -551,7 +564,8 @@ def _make_native_dump(cls: type) -> Callable[[Any], dict[str, Any]]:
 _PYTHON_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _python_fields(cls: Any) -> tuple[str, ...]:
+def python_fields(cls: Any) -> tuple[str, ...]:
+    """The fields a model's python-mode dump holds, in order."""
     names = _PYTHON_FIELDS.get(cls)
     if names is None:
         names = _PYTHON_FIELDS[cls] = tuple(a.name for a in attrs.fields(cls) if not _omitted(a))
@@ -559,21 +573,9 @@ def _python_fields(cls: Any) -> tuple[str, ...]:
 
 
 def unstructure_python(obj: Any) -> Any:
-    """A model as nested dicts holding native values (datetimes, UUIDs, enums)."""
-    if isinstance(obj, PrefectBaseModel):
-        data = {name: unstructure_python(getattr(obj, name)) for name in _python_fields(obj.__class__)}
-        extra = getattr(obj, "model_extra", None)
-        if extra:
-            data.update({k: unstructure_python(v) for k, v in extra.items()})
-        return data
-    cls = obj.__class__
-    if cls is dict:
-        return {k: unstructure_python(v) for k, v in obj.items()}
-    if cls is list or cls is tuple:
-        return [unstructure_python(v) for v in obj]
-    if cls is set or cls is frozenset:
-        return {unstructure_python(v) for v in obj}
-    return obj
+    """A model as nested dicts holding native values (datetimes, UUIDs, enums); values typed
+    ``Any`` as the reference's python mode gives them."""
+    return _infer.any_to_python(obj)
 
 
 # -- assembly -----------------------------------------------------------------------

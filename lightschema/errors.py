@@ -163,6 +163,26 @@ class ValidationError(ValueError):
         return (type(self), (self.title, self._errors))
 
 
+class SerializationError(ValueError):
+    """A value that cannot be written as JSON (an unknown type, bytes that are not UTF-8,
+    a set as a dict key), with the path to it from the model being dumped."""
+
+    def __init__(self, reason: str, loc: Loc = ()) -> None:
+        self.reason = reason
+        self.loc = tuple(loc)
+        super().__init__(reason)
+
+    def at(self, part: Any) -> SerializationError:
+        """This error seen one level up: ``part`` (a field, a key or an index) before its path."""
+        return SerializationError(self.reason, (part if isinstance(part, (str, int)) else repr(part), *self.loc))
+
+    def __str__(self) -> str:
+        return f"{format_path(self.loc)}: {self.reason}" if self.loc else self.reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason, self.loc))
+
+
 #: how pydantic words these errors when the input was JSON text: (type, message)
 _JSON_WORDING = {
     "dict_type": ("dict_type", "Input should be an object"),

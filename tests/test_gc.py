@@ -6,6 +6,7 @@ import gc
 import json
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -105,8 +106,9 @@ class TestBulkStructuring:
         assert not gc.isenabled()
 
 
-class Witness:
-    """A parameter value the dump writes with ``str()``: it records whether the collector ran then."""
+class Witness(Decimal):
+    """A parameter value the dump writes with ``str()`` (a decimal): it records whether the
+    collector ran then."""
 
     seen: ClassVar[list[bool]] = []
 
@@ -115,7 +117,7 @@ class Witness:
         return "witness"
 
 
-class Broken:
+class Broken(Decimal):
     def __str__(self) -> str:
         raise RuntimeError("cannot be written")
 

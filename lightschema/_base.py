@@ -249,8 +249,14 @@ class PrefectBaseModel:
         include: Any = None,
         exclude: Any = None,
         exclude_none: bool = False,
+        exclude_defaults: bool = False,
+        by_alias: bool | None = None,
     ) -> dict[str, Any]:
-        """This model as a dict: native values (``python``) or JSON-ready ones (``json``)."""
+        """This model as a dict: native values (``python``) or JSON-ready ones (``json``).
+
+        ``exclude_none`` and ``exclude_defaults`` apply to this model and every model it
+        holds, in lists and dicts too. ``by_alias`` changes nothing: no field has an alias.
+        """
         converter = _converter_module()
         if mode not in ("json", "python"):
             raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
@@ -258,14 +264,12 @@ class PrefectBaseModel:
             data = converter.json_dump(self) if mode == "json" else converter.unstructure_python(self)
         except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
             raise SerializationError(f"{type(self).__name__} holds a value nested too deeply, or itself") from None
-        if mode == "json" and include is None and exclude is None and not exclude_none:
-            return data  # type: ignore[no-any-return]
+        if exclude_none or exclude_defaults:
+            data = _prune(data, self, none=exclude_none, defaults=exclude_defaults)
         if include is not None:
             data = _pick(data, include, keep=True)
         if exclude is not None:
             data = _pick(data, exclude, keep=False)
-        if exclude_none:
-            data = _drop_none(data, self)
         return data  # type: ignore[no-any-return]
 
     def model_dump_json(
@@ -274,6 +278,8 @@ class PrefectBaseModel:
         include: Any = None,
         exclude: Any = None,
         exclude_none: bool = False,
+        exclude_defaults: bool = False,
+        by_alias: bool | None = None,
         indent: int | None = None,
     ) -> str:
         """This model as JSON text, the way the reference writes it (compact unless ``indent``).
@@ -282,9 +288,15 @@ class PrefectBaseModel:
         """
 
         def json_data() -> Any:
-            return self.model_dump(mode="json", include=include, exclude=exclude, exclude_none=exclude_none)
+            return self.model_dump(
+                mode="json",
+                include=include,
+                exclude=exclude,
+                exclude_none=exclude_none,
+                exclude_defaults=exclude_defaults,
+            )
 
-        plain = include is None and exclude is None and not exclude_none
+        plain = include is None and exclude is None and not exclude_none and not exclude_defaults
         return _json.dumps(self, json_data, indent=indent, fast=plain)
 
     # -- copying -----------------------------------------------------------------
@@ -359,17 +371,34 @@ def _pick(data: Any, spec: Any, *, keep: bool) -> Any:
     return out
 
 
-def _drop_none(data: dict[str, Any], obj: Any) -> dict[str, Any]:
-    """Leave out fields whose value is None, in this model and the models it holds."""
-    out = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        nested = getattr(obj, key, None)
-        if isinstance(value, dict) and isinstance(nested, PrefectBaseModel):
-            value = _drop_none(value, nested)
-        out[key] = value
-    return out
+def _prune(data: Any, obj: Any, *, none: bool, defaults: bool) -> Any:
+    """Leave out, in every model's dump, the fields that are None (``none``) or equal to their
+    default (``defaults``): ``data`` is the dump of ``obj``, walked side by side with it."""
+    if isinstance(obj, PrefectBaseModel) and isinstance(data, dict):
+        fields = attrs.fields_dict(_attrs_class(obj))
+        out = {}
+        for key, value in data.items():
+            field = fields.get(key)
+            if (none and value is None) or (defaults and field is not None and _is_default(obj, field)):
+                continue
+            out[key] = _prune(value, getattr(obj, key, None), none=none, defaults=defaults)
+        return out
+    if isinstance(data, list) and isinstance(obj, (list, tuple)) and len(data) == len(obj):
+        return [_prune(d, o, none=none, defaults=defaults) for d, o in zip(data, obj, strict=True)]
+    if isinstance(data, dict) and isinstance(obj, dict) and len(data) == len(obj):
+        return {
+            k: _prune(d, o, none=none, defaults=defaults) for (k, d), o in zip(data.items(), obj.values(), strict=True)
+        }
+    return data
+
+
+def _is_default(obj: Any, field: attrs.Attribute[Any]) -> bool:
+    default: Any = field.default
+    if default is attrs.NOTHING:
+        return False
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory(obj) if default.takes_self else default.factory()
+    return bool(getattr(obj, field.name) == default)
 
 
 @model

@@ -391,11 +391,19 @@ class _ContextDump(PrefectBaseModel):
         include: Any = None,
         exclude: Any = None,
         exclude_none: bool = False,
+        exclude_defaults: bool = False,
+        by_alias: bool | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """This model as a dict; ``context={"include_secrets": True}`` reveals secrets."""
         with dump_context(context):
-            data = super().model_dump(mode=mode, include=include, exclude=exclude, exclude_none=exclude_none)
+            data = super().model_dump(
+                mode=mode,
+                include=include,
+                exclude=exclude,
+                exclude_none=exclude_none,
+                exclude_defaults=exclude_defaults,
+            )
             if mode == "python":
                 _render_python(self, data, _include_secrets())
         return data
@@ -406,12 +414,20 @@ class _ContextDump(PrefectBaseModel):
         include: Any = None,
         exclude: Any = None,
         exclude_none: bool = False,
+        exclude_defaults: bool = False,
+        by_alias: bool | None = None,
         indent: int | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> str:
         """This model as JSON text; ``context={"include_secrets": True}`` reveals secrets."""
         with dump_context(context):
-            return super().model_dump_json(include=include, exclude=exclude, exclude_none=exclude_none, indent=indent)
+            return super().model_dump_json(
+                include=include,
+                exclude=exclude,
+                exclude_none=exclude_none,
+                exclude_defaults=exclude_defaults,
+                indent=indent,
+            )
 
 
 def _render_python(obj: Any, data: dict[str, Any], include_secrets: bool) -> None:

@@ -170,6 +170,28 @@ _SERIALIZER_OPTIONS: dict[str, dict[str, _hooks.Hook]] = {
 }
 
 
+#: the options a serializer the reference knows has when not given (so equal descriptions
+#: compare equal, as the reference's serializer models do)
+_SERIALIZER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pickle": {"picklelib": "cloudpickle", "picklelib_version": None},
+    "json": {
+        "jsonlib": "json",
+        "object_encoder": "prefect.serializers.prefect_json_object_encoder",
+        "object_decoder": "prefect.serializers.prefect_json_object_decoder",
+        "dumps_kwargs": {},
+        "loads_kwargs": {},
+    },
+    "compressed": {"compressionlib": "lzma"},
+    "compressed/pickle": {"compressionlib": "lzma"},
+    "compressed/json": {"compressionlib": "lzma"},
+}
+
+
+def _with_defaults(kind: str, options: dict[str, Any]) -> dict[str, Any]:
+    defaults = _SERIALIZER_DEFAULTS.get(kind, {})
+    return {**{k: dict(v) if isinstance(v, dict) else v for k, v in defaults.items()}, **options}
+
+
 def _structure_serializer(value: Any, _: Any = None) -> Serializer:
     """A serializer description, checked as the reference checks it.
 
@@ -201,7 +223,7 @@ def _structure_serializer(value: Any, _: Any = None) -> Serializer:
             errors.extend(flatten(exc, (key,), option))
     if errors:
         raise ValidationError("Serializer", errors)
-    return Serializer(type=kind, options=checked)
+    return Serializer(type=kind, options=_with_defaults(kind, checked))
 
 
 @model
@@ -217,7 +239,7 @@ class Serializer(PrefectBaseModel):
 
 
 def _pickle_serializer() -> Serializer:
-    return Serializer(type="pickle", options={"picklelib": "cloudpickle"})
+    return Serializer(type="pickle", options=_with_defaults("pickle", {}))
 
 
 @model

@@ -329,6 +329,37 @@ class PrefectBaseModel:
         return _evolve(self, update)
 
     @classmethod
+    def model_construct(cls: type[M], **values: Any) -> M:
+        """An instance holding ``values`` as they are, unchecked and unconverted, the other
+        fields at their defaults (pydantic's ``model_construct``: for trusted data only).
+        Unknown names are kept in ``model_extra`` where the model keeps unknown keys, else dropped."""
+        obj: M = object.__new__(cls)
+        for a in attrs.fields(_attrs_class(obj)):
+            if a.name == "model_extra":
+                continue
+            if a.name in values:
+                value = values[a.name]
+            elif a.default is attrs.NOTHING:
+                continue  # a required field not given stays unset, as in the reference
+            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                factory: Callable[..., Any] = a.default.factory
+                value = factory(obj) if a.default.takes_self else factory()
+            else:
+                value = a.default
+            object.__setattr__(obj, a.name, value)
+        if cls._extra == "allow":
+            known = _field_names(cls)
+            object.__setattr__(obj, "model_extra", {k: v for k, v in values.items() if k not in known})
+        return obj
+
+    @classmethod
+    def model_json_schema(cls, mode: Literal["validation", "serialization"] = "validation") -> dict[str, Any]:
+        """This model's JSON Schema, in the shape pydantic gives the reference's."""
+        from lightschema._schema import model_json_schema
+
+        return model_json_schema(cls, mode)
+
+    @classmethod
     def model_fields(cls) -> tuple[str, ...]:
         """The field names, in wire order."""
         return tuple(a.name for a in attrs.fields(cls) if a.init)  # type: ignore[arg-type]

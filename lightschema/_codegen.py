@@ -194,6 +194,21 @@ def _locate(exc: SerializationError, obj: Any, plans: Sequence[DumpPlan]) -> Ser
     return exc
 
 
+def _partial(obj: Any, plans: Sequence[DumpPlan]) -> dict[str, Any]:
+    """The dump of an instance some fields of which were never set (``model_construct``
+    without a required field): those are left out, as the reference leaves them out."""
+    out = {}
+    for plan in plans:
+        try:
+            value = getattr(obj, plan.name)
+        except AttributeError:
+            continue
+        if plan.hook is not None and not (plan.optional and value is None):
+            value = plan.hook(value)
+        out[plan.name] = value
+    return out
+
+
 def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str, Any]]:
     """``dump(instance) -> dict`` with the fields in order, each as its plan says."""
     namespace: dict[str, Any] = {}
@@ -209,11 +224,12 @@ def make_dump(cls: type, plans: Sequence[DumpPlan]) -> Callable[[Any], dict[str,
         else:
             items.append(f"{key}: h{i}({attr})")
     # The try costs nothing until something raises (CPython 3.11's zero-cost exceptions).
-    namespace["__SerializationError"], namespace["__locate"], namespace["__plans"] = SerializationError, _locate, plans
+    namespace.update(__SerializationError=SerializationError, __locate=_locate, __partial=_partial, __plans=plans)
     source = (
         "def dump(o):\n    try:\n        return {\n"
         + "".join(f"            {item},\n" for item in items)
         + "        }\n    except __SerializationError as exc:\n        raise __locate(exc, o, __plans) from None\n"
+        + "    except AttributeError:\n        return __partial(o, __plans)\n"
     )
     filename = f"<lightschema generated dump {cls.__module__}.{cls.__qualname__}>"
     return _compile(source, filename, namespace, "dump")  # type: ignore[no-any-return]

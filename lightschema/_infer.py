@@ -345,7 +345,11 @@ def _same(value: Any) -> Any:
 def _model_to_python(value: Any) -> dict[str, Any]:
     from lightschema.converter import python_fields
 
-    data = {name: any_to_python(getattr(value, name)) for name in python_fields(type(value))}
+    names = python_fields(type(value))
+    try:
+        data = {name: any_to_python(getattr(value, name)) for name in names}
+    except AttributeError:  # fields never set (``model_construct``) are left out, as in the reference
+        data = {name: any_to_python(getattr(value, name)) for name in names if hasattr(value, name)}
     extra = getattr(value, "model_extra", None)
     if extra:
         data.update({k: any_to_python(v) for k, v in extra.items()})

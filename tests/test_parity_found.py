@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import types
+import uuid
 import warnings
 from typing import Any
 
@@ -195,3 +196,39 @@ def test_a_list_of_delays_is_read_as_the_best_fitting_list(delays: list[Any]) ->
         theirs = outcome("TaskRunPolicy", payload, reference=True, as_json=as_json)
         ours = outcome("TaskRunPolicy", payload, reference=False, as_json=as_json)
         assert json.dumps(ours) == json.dumps(theirs)
+
+
+_RANDOM_DEFAULTS = {"id", "name", "timestamp"}  # uuid7s, generated slugs and clocks differ by nature
+
+
+_UUID = uuid.UUID(ID)
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("FlowRun", {"flow_id": _UUID, "parameters": {"x": 1}, "type": "not a field"}),
+        ("State", {"message": "m", "data": {"x": (1, 2)}}),
+        ("WorkerMetadata", {"type": "t", "extra": 5}),  # its required integrations left unset
+        ("Variable", {"id": _UUID, "value": [1]}),
+        ("TaskRunPolicy", {"retries": 2}),
+    ],
+)
+def test_model_construct_takes_values_unchecked_and_defaults_the_rest(name: str, values: dict[str, Any]) -> None:
+    ours = getattr(light, name).model_construct(**values)
+    theirs = getattr(ref, name).model_construct(**values)
+    for mode in ("json", "python"):
+        mine, reference = ours.model_dump(mode=mode), theirs.model_dump(mode=mode)
+        assert {k: v for k, v in mine.items() if k not in _RANDOM_DEFAULTS} == {
+            k: v for k, v in reference.items() if k not in _RANDOM_DEFAULTS
+        }
+        assert set(mine) == set(reference)
+    assert getattr(ours, "model_extra", None) == theirs.model_extra
+
+
+def test_model_json_schema_is_the_schema_module_gives() -> None:
+    """(Compared with the reference's, but for documentation, in ``test_schema``.)"""
+    from lightschema._schema import model_json_schema
+
+    assert light.FlowRun.model_json_schema() == model_json_schema(light.FlowRun)
+    assert light.FlowRun.model_json_schema("serialization") == model_json_schema(light.FlowRun, "serialization")

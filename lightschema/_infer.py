@@ -132,7 +132,6 @@ def _by_base(cls: type) -> str | None:
         ((str,), "str"),
         ((bytes, bytearray), "bytes"),
         ((list, tuple, set, frozenset), "items"),
-        (_loaded("collections", "OrderedDict", "Counter"), "dict"),
         ((dict,), "dict"),
         ((float,), "float"),
         (_loaded("collections", "deque"), "items"),
@@ -214,7 +213,7 @@ def _uuid_to_json(value: UUID) -> str:
     return UUID.__str__(value)
 
 
-def time_to_json(value: _dt.time) -> str:
+def _time_to_json(value: _dt.time) -> str:
     """ISO 8601 with ``Z`` for UTC and offsets in whole minutes, as for datetimes."""
     offset = value.utcoffset()
     text = value.replace(tzinfo=None).isoformat()
@@ -229,7 +228,7 @@ def _fraction_to_python(value: Any) -> str:
     return str(value)
 
 
-def rust_float(value: float) -> str:
+def _rust_float(value: float) -> str:
     """A float as Rust's ``Display`` writes it (pydantic's complex numbers and duration keys):
     shortest digits, no exponent, no trailing ``.0``, ``inf`` and ``NaN``."""
     if math.isnan(value):
@@ -244,14 +243,14 @@ def rust_float(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def complex_to_json(value: complex) -> str:
+def _complex_to_json(value: complex) -> str:
     """``1+2j``, ``2j``, ``1-0j``: pydantic's text for a complex number."""
     real, imag = value.real, value.imag
-    imag_text = rust_float(imag)
+    imag_text = _rust_float(imag)
     if real == 0:
         return f"{imag_text}j"
     sign = "" if imag_text.startswith("-") else "+"
-    return f"{rust_float(real)}{sign}{imag_text}j"
+    return f"{_rust_float(real)}{sign}{imag_text}j"
 
 
 _JSON_KINDS: dict[str, Writer] = {
@@ -268,13 +267,13 @@ _JSON_KINDS: dict[str, Writer] = {
     "bytes": _bytes_to_json,
     "datetime": datetime_to_json,
     "date": _dt.date.isoformat,
-    "time": time_to_json,
+    "time": _time_to_json,
     "timedelta": timedelta_to_json,
     "uuid": _uuid_to_json,
     "text": str,
     "fraction": str,
     "pattern": _pattern_to_json,
-    "complex": complex_to_json,
+    "complex": _complex_to_json,
 }
 _json_writers.update({UUID: uuid_to_json, _dt.datetime: datetime_to_json})
 
@@ -300,7 +299,7 @@ def _key_to_json(key: Any) -> str:
     if kind == "enum":
         return _key_to_json(key.value)
     if kind == "timedelta":
-        return rust_float(timedelta_to_json(key))
+        return _rust_float(timedelta_to_json(key))
     if kind in ("dataclass", "pydantic", "attrs"):
         return str(key)
     if kind in ("items", "dict", "iterator"):

@@ -35,8 +35,9 @@ def structure_str(value: Any, _: Any = None) -> str:
     """Strings only: pydantic never turns a number into a string."""
     if value.__class__ is str:
         return value
-    if isinstance(value, Enum) and isinstance(value.value, str):
-        return value.value
+    if isinstance(value, Enum):  # any member: its value as text, as pydantic takes it
+        member = value.value
+        return member if isinstance(member, str) else str(member)
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, (bytes, bytearray)):
@@ -60,6 +61,27 @@ _I64 = 2**63
 _INT_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
 
 
+def decimal_number(value: Any) -> int | float | None:
+    """A ``Decimal`` (as ``json.loads(parse_float=Decimal)`` or a database driver gives) as the
+    number pydantic reads it as: whole ones exactly, the rest as floats; None for anything else."""
+    decimal = sys.modules.get("decimal")
+    if decimal is None or not isinstance(value, decimal.Decimal):
+        return None
+    if value.is_nan():
+        return math.nan
+    if value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _reread(hook: Callable[[Any], Any], number: Any, value: Any) -> Any:
+    """``hook`` on ``number`` (what ``value`` stands for); its errors report ``value``."""
+    try:
+        return hook(number)
+    except InvalidValue as exc:
+        raise InvalidValue(exc.kind, exc.msg, value, exc.loc) from None
+
+
 def structure_int(value: Any, _: Any = None) -> int:
     """Integers; whole floats, digit strings and booleans convert as in pydantic."""
     cls = value.__class__
@@ -67,7 +89,10 @@ def structure_int(value: Any, _: Any = None) -> int:
         return value  # type: ignore[no-any-return]
     if cls is bool:
         return int(value)
-    if cls is float:
+    if isinstance(value, Enum) and not isinstance(value, (int, float, str)):
+        return structure_int(value.value)  # a plain enum member: its value
+    if isinstance(value, float):
+        value = float.__float__(value)  # a float subclass is read as the float it holds
         if not math.isfinite(value):
             raise InvalidValue("finite_number", "Input should be a finite number", value)
         if abs(value) >= _I64:
@@ -77,8 +102,8 @@ def structure_int(value: Any, _: Any = None) -> int:
                 "int_from_float", "Input should be a valid integer, got a number with a fractional part", value
             )
         return int(value)
-    if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
-        text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
+    if isinstance(value, (str, bytes, bytearray)):
+        text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str.__str__(value)
         if len(text) <= 4300 and _INT_TEXT.match(text):
             return int(text.strip(_RUST_SPACE).split(".")[0].replace("_", ""))
         if len(text) > 4300 and _INT_TEXT.match(text):
@@ -87,7 +112,10 @@ def structure_int(value: Any, _: Any = None) -> int:
             "int_parsing", "Input should be a valid integer, unable to parse string as an integer", value
         )
     if isinstance(value, int):
-        return int(value)
+        return int.__int__(value)
+    number = decimal_number(value)
+    if number is not None:
+        return _reread(structure_int, number, value)  # type: ignore[no-any-return]
     raise InvalidValue("int_type", "Input should be a valid integer", value)
 
 
@@ -101,8 +129,8 @@ def structure_float(value: Any, _: Any = None) -> float:
             return float(value)
         except OverflowError:
             raise InvalidValue("float_type", "Input should be a valid number", value) from None
-    if isinstance(value, (str, bytes, bytearray)) and not isinstance(value, Enum):
-        text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str(value)
+    if isinstance(value, (str, bytes, bytearray)):
+        text = value.decode(errors="replace") if isinstance(value, (bytes, bytearray)) else str.__str__(value)
         core = text.strip(_RUST_SPACE)
         try:
             if not core.isascii() or core != core.strip() or ("_" in core and core != text):
@@ -114,6 +142,8 @@ def structure_float(value: Any, _: Any = None) -> float:
             ) from None
     if isinstance(value, (int, float)):
         return float(value)
+    if decimal_number(value) is not None:
+        return math.nan if value.is_nan() else float(value)
     raise InvalidValue("float_type", "Input should be a valid number", value)
 
 
@@ -146,6 +176,9 @@ def structure_bool(value: Any, _: Any = None) -> bool:
             else "Input should be a valid boolean"
         )
         raise InvalidValue(kind, msg, value)
+    number = decimal_number(value)
+    if number is not None:
+        return _reread(structure_bool, number, value)  # type: ignore[no-any-return]
     raise InvalidValue("bool_type", "Input should be a valid boolean", value)
 
 
@@ -386,6 +419,9 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
         if _beyond_json_number(value):
             raise _BadDate("", "datetime_type")
         return _from_unix(value)
+    number = decimal_number(value)
+    if number is not None:
+        return _from_unix(float(number))
     raise _BadDate("", "datetime_type")
 
 
@@ -871,6 +907,8 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
             raise InvalidValue(
                 "time_delta_parsing", "Input should be a valid timedelta, invalid duration format", value
             )
+    elif decimal_number(value) is not None:
+        return _reread(structure_timedelta, decimal_number(value), value)  # type: ignore[no-any-return]
     else:
         raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
     if not math.isfinite(seconds) or abs(seconds) > _MAX_DURATION_DAYS * 86400:
@@ -908,7 +946,13 @@ def make_enum_hook(enum_cls: type[Enum]) -> Hook:
         try:
             return by_value[value]
         except (KeyError, TypeError):
-            raise InvalidValue("enum", msg, value) from None
+            pass
+        try:  # a member of another enum, by its value
+            if isinstance(value, Enum):
+                return by_value[value.value]
+        except (KeyError, TypeError):
+            pass
+        raise InvalidValue("enum", msg, value)
 
     return structure_enum
 
@@ -1059,6 +1103,14 @@ def make_scalar_lists_union_hook(lists: list[tuple[type, Hook]], smart: Hook) ->
     return structure_scalar_lists
 
 
+def _fits_strictly(value: Any, tp: type) -> bool:
+    """Whether pydantic's strict mode takes ``value`` for scalar ``tp``: its subclasses (an
+    ``IntEnum``, a numpy float), and for a float an int or a ``Decimal`` too."""
+    if isinstance(value, tp):
+        return True
+    return tp is float and (isinstance(value, int) or decimal_number(value) is not None)
+
+
 def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
     """pydantic's smart union: an exact type match wins, then the first that accepts.
 
@@ -1066,9 +1118,14 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
     error paths the way pydantic does (``labels.a.int``).
     """
     exact = {tp: hook for _, tp, hook in reversed(members)}
+    # a subclass of a member's scalar type (an IntEnum, a numpy float), or an int for a float,
+    # fits that member strictly: it wins over the lax readings of the members before it
+    strict = [(tp, hook) for _, tp, hook in members if tp in (int, float, str)]
 
     def structure_union(value: Any, _: Any = None) -> Any:
         hook = exact.get(value.__class__)
+        if hook is None and strict and value.__class__ is not bool:
+            hook = next((h for tp, h in strict if _fits_strictly(value, tp)), None)
         if hook is not None:
             try:
                 return hook(value, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
 from uuid import UUID
 
@@ -71,8 +72,20 @@ def _structure_labels(value: Any, _: Any = None) -> dict[str, bool | int | float
 
 
 def _label_value(value: Any, _: Any = None) -> bool | int | float | str:
+    """A label value; a subclass (an ``IntEnum``, a numpy float) as the scalar it holds, and any
+    other enum member as its value's text, as the reference's union reads them."""
     if value.__class__ in _LABEL_TYPES:
         return cast("bool | int | float | str", value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, Enum):
+        return _hooks.structure_str(value)
+    if _hooks.decimal_number(value) is not None:
+        return _hooks.structure_float(value)
     raise InvalidValue("label_type", "Input should be a valid boolean, integer, number or string", value)
 
 

@@ -7,6 +7,8 @@ text (``model_validate_json``, whose wording pydantic changes: "object", "array"
 
 from __future__ import annotations
 
+import decimal
+import enum
 import json
 import types
 import uuid
@@ -232,3 +234,88 @@ def test_model_json_schema_is_the_schema_module_gives() -> None:
 
     assert light.FlowRun.model_json_schema() == model_json_schema(light.FlowRun)
     assert light.FlowRun.model_json_schema("serialization") == model_json_schema(light.FlowRun, "serialization")
+
+
+class _Level(enum.IntEnum):
+    ONE = 1
+
+
+class _Word(str, enum.Enum):
+    ONE = "1"
+    DONE = "COMPLETED"
+
+
+class _Ratio(float, enum.Enum):
+    HALF = 1.5
+
+
+class _Plain(enum.Enum):
+    ONE = 1
+    DONE = "COMPLETED"
+
+
+class _Text(str):
+    pass
+
+
+class _Whole(int):
+    pass
+
+
+class _Real(float):
+    pass
+
+
+_PYTHON_VALUES = [
+    _Level.ONE,
+    _Word.ONE,
+    _Word.DONE,
+    _Ratio.HALF,
+    _Plain.ONE,
+    _Plain.DONE,
+    _Text("1"),
+    _Whole(1),
+    _Real(1.0),
+    _Real(2.5),
+    *(decimal.Decimal(t) for t in ("1", "0", "2", "1.5", "-0", "1E+3", "1E+30", "NaN", "Infinity")),
+]
+_FIELDS = [
+    ("FlowRun", "run_count"),
+    ("FlowRun", "auto_scheduled"),
+    ("FlowRun", "total_run_time"),
+    ("FlowRun", "start_time"),
+    ("FlowRun", "tags"),
+    ("FlowRun", "labels"),
+    ("FlowRun", "state_type"),
+    ("FlowRun", "work_queue_name"),
+    ("TaskRunPolicy", "retry_jitter_factor"),
+    ("TaskRunPolicy", "retry_delay"),
+    ("FlowRunPolicy", "retry_delay_seconds"),
+]
+
+
+def _comparable(result: tuple[Any, ...]) -> str:
+    """JSON text of an outcome; duration and UUID reasons are worded differently by design."""
+    if result[0] == "error":
+        result = (
+            "error",
+            [(t, loc, "" if t in ("time_delta_parsing", "uuid_parsing") else msg) for t, loc, msg in result[1]],
+        )
+    return json.dumps(result, default=str)
+
+
+@pytest.mark.parametrize(("name", "field"), _FIELDS)
+def test_python_values_of_other_classes_are_read_as_the_reference_reads_them(name: str, field: str) -> None:
+    """Enum members, subclasses of str/int/float (a numpy float is one) and decimals (as
+    ``json.loads(parse_float=Decimal)`` or a database driver gives them), where a Python
+    caller builds the payload. Compared as JSON text: ``1 == 1.0 == True`` in Python."""
+    for value in _PYTHON_VALUES:
+        if value is _Plain.DONE and field in ("run_count", "retry_delay", "retry_delay_seconds"):
+            continue  # pydantic hands a plain enum's value to an int field unchecked ("COMPLETED")
+        if value is _Word.DONE and field == "start_time":
+            continue  # the reference's message shows str(member), "_Word.DONE"; ours the text
+        wrapped = [value] if field == "tags" else {"a": value} if field == "labels" else value
+        payload = {**RUN, "name": "n", field: wrapped} if name == "FlowRun" else {field: wrapped}
+        theirs = outcome(name, payload, reference=True, as_json=False)
+        ours = outcome(name, payload, reference=False, as_json=False)
+        assert _comparable(ours) == _comparable(theirs), repr(value)

@@ -266,10 +266,8 @@ class PrefectBaseModel:
             raise SerializationError(f"{type(self).__name__} holds a value nested too deeply, or itself") from None
         if exclude_none or exclude_defaults:
             data = _prune(data, self, none=exclude_none, defaults=exclude_defaults)
-        if include is not None:
-            data = _pick(data, include, keep=True)
-        if exclude is not None:
-            data = _pick(data, exclude, keep=False)
+        if include is not None or exclude is not None:
+            data = filter_dump(data, include, exclude)
         return data  # type: ignore[no-any-return]
 
     def model_dump_json(
@@ -383,23 +381,85 @@ def _field_names(cls: type) -> set[str]:
     return {a.name for a in attrs.fields(cls) if a.init}
 
 
-def _pick(data: Any, spec: Any, *, keep: bool) -> Any:
-    """Apply a pydantic-style include/exclude spec (a set of names or a nested dict)."""
-    if not isinstance(data, dict):
+def filter_dump(data: Any, include: Any, exclude: Any) -> Any:
+    """Apply pydantic's ``include``/``exclude`` to a dump: sets or dicts of field names, dict
+    keys or list indexes (negative ones from the end), ``True``/``...`` for a whole entry,
+    nested specs for its parts, and ``__all__`` for every entry, merged with the named ones."""
+    if isinstance(data, dict):
+        keys: Any = list(data)
+    elif isinstance(data, (list, tuple)):
+        keys = range(len(data))
+    else:
         return data
+    inc = _entries(include, keys, "include")
+    exc = _entries(exclude, keys, "exclude")
+    kept = []
+    for key in keys:
+        next_exc = _rule(exc[key], "exclude") if exc is not None and key in exc else None
+        if next_exc is True:
+            continue
+        if inc is not None and key not in inc:
+            continue
+        next_inc = _rule(inc[key], "include") if inc is not None else None
+        value = data[key]
+        if next_inc not in (None, True) or next_exc is not None:
+            value = filter_dump(value, None if next_inc is True else next_inc, next_exc)
+        kept.append((key, value))
+    if isinstance(data, dict):
+        return dict(kept)
+    return type(data)(value for _, value in kept) if isinstance(data, tuple) else [value for _, value in kept]
+
+
+def _entries(spec: Any, keys: Any, name: str) -> dict[Any, Any] | None:
+    """``spec`` as {key: True or a nested spec}, with ``__all__`` spread over ``keys``."""
+    if spec is None:
+        return None
     if isinstance(spec, (set, frozenset, list, tuple)):
-        spec = {name: True for name in spec}
-    out = {}
-    for key, value in data.items():
-        rule = spec.get(key)
-        if rule is True or rule is Ellipsis:
-            if keep:
-                out[key] = value
-        elif isinstance(rule, (dict, set, frozenset)):
-            out[key] = _pick(value, rule, keep=keep)
-        elif not keep:
-            out[key] = value
+        spec = dict.fromkeys(spec, True)
+    elif not isinstance(spec, Mapping):
+        raise TypeError(f"`{name}` argument must be a set or dict.")
+    length = len(keys) if isinstance(keys, range) else None
+    out: dict[Any, Any] = {}
+    every = None
+    for key, rule in spec.items():  # rules are checked when used, as pydantic checks them
+        if key == "__all__":
+            every = rule
+            continue
+        if length is not None and isinstance(key, int) and key < 0:
+            key += length
+        out[key] = rule if key not in out else _merge(rule, out[key])
+    if every is not None:
+        every = _rule(every, name)
+        for key in keys:
+            current = out.get(key)
+            if every is True:
+                out.setdefault(key, True)
+            elif current is None or _rule(current, name) is not True:
+                out[key] = _merge(every, current or {})
     return out
+
+
+def _rule(rule: Any, name: str) -> Any:
+    if rule is None or rule is True or rule is Ellipsis:
+        return True
+    if isinstance(rule, (set, frozenset)):
+        return dict.fromkeys(rule, True)
+    if isinstance(rule, Mapping):
+        return rule
+    raise TypeError(f"`{name}` argument must be a set or dict.")
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Two specs for one entry, as pydantic merges them: ``True`` wins over a nested spec
+    it meets; nested specs are joined key by key."""
+    if override is None:
+        return base
+    base, override = _rule(base, "include"), _rule(override, "include")
+    if base is True or override is True:
+        return True if base is True and override is True else (override if base is True else base)
+    merged = {key: _merge(base[key], override.get(key)) for key in base}
+    merged.update({key: _rule(value, "include") for key, value in override.items() if key not in base})
+    return merged
 
 
 def _prune(data: Any, obj: Any, *, none: bool, defaults: bool) -> Any:

@@ -20,7 +20,7 @@ from uuid import UUID
 import attrs
 
 from lightschema import _infer
-from lightschema._base import ObjectBaseModel, PrefectBaseModel, model
+from lightschema._base import ObjectBaseModel, PrefectBaseModel, filter_dump, model
 from lightschema._enums import DEFAULT_BLOCK_SCHEMA_VERSION
 from lightschema._fields import (
     STRUCTURE,
@@ -397,15 +397,11 @@ class _ContextDump(PrefectBaseModel):
     ) -> dict[str, Any]:
         """This model as a dict; ``context={"include_secrets": True}`` reveals secrets."""
         with dump_context(context):
-            data = super().model_dump(
-                mode=mode,
-                include=include,
-                exclude=exclude,
-                exclude_none=exclude_none,
-                exclude_defaults=exclude_defaults,
-            )
+            data = super().model_dump(mode=mode, exclude_none=exclude_none, exclude_defaults=exclude_defaults)
             if mode == "python":
                 _render_python(self, data, _include_secrets())
+        if include is not None or exclude is not None:  # after the secrets are rendered
+            data = filter_dump(data, include, exclude)
         return data
 
     def model_dump_json(

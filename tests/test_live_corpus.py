@@ -129,3 +129,40 @@ def test_leaving_out_none_and_defaults_as_the_reference(model: str, index: int, 
     for mode in ("json", "python"):
         assert _canonical(ours.model_dump(mode=mode, **options)) == _canonical(theirs.model_dump(mode=mode, **options))
     assert json.loads(ours.model_dump_json(**options)) == json.loads(theirs.model_dump_json(**options))
+
+
+_SPECS = [
+    {"schedules": {0: {"schedule"}}},
+    {"schedules": {"__all__": {"id", "active"}, 0: {"slug"}}},
+    {"schedules": {"__all__": True, -1: {"active"}}},
+    {"schedules": {"__all__": {"schedule": {"interval"}}}},
+    {"state": {"state_details": {"flow_run_id"}, "data": {"storage_key"}}},
+    {"tags": {0, -1}},
+    {"labels": {"prefect.flow.id"}},
+    {"task_inputs": {"__all__": {0: {"id"}}}},
+    {"__all__": True},
+    ["id", "name"],
+    {"state": False},  # refused once a field of that name is reached, as the reference refuses it
+]
+
+
+@pytest.mark.parametrize("spec", _SPECS, ids=repr)
+@pytest.mark.parametrize("model", sorted(CORPUS))
+def test_include_and_exclude_as_the_reference(model: str, spec: Any) -> None:
+    """Field names, list indexes (negative ones from the end) and ``__all__`` merged with the
+    entries it meets, at any depth, in both modes and as JSON text."""
+    for payload in CORPUS[model][:2]:
+        ours, theirs = (cls.model_validate(payload) for cls in classes(model))
+        for kind in ("include", "exclude"):
+            for mode in ("json", "python"):
+                expected = _outcome(lambda obj, m=mode, k=kind: obj.model_dump(mode=m, **{k: spec}), theirs)
+                assert _outcome(lambda obj, m=mode, k=kind: obj.model_dump(mode=m, **{k: spec}), ours) == expected
+            expected = _outcome(lambda obj, k=kind: json.loads(obj.model_dump_json(**{k: spec})), theirs)
+            assert _outcome(lambda obj, k=kind: json.loads(obj.model_dump_json(**{k: spec})), ours) == expected
+
+
+def _outcome(dump: Any, obj: Any) -> str:
+    try:
+        return _canonical(dump(obj))
+    except (TypeError, ValueError):  # pydantic's JSON writer wraps the TypeError in its own error
+        return "refused"

@@ -507,6 +507,7 @@ class BlockDocument(_ContextDump, ObjectBaseModel):
     is_anonymous: bool = False
 
     _before_validate: ClassVar = staticmethod(_require_name)
+    _post_init_on_read: ClassVar[bool] = False  # read: judged on the raw input only (``"0"`` is a name-free text)
 
     def __attrs_post_init__(self) -> None:
         if not self.is_anonymous and not self.name:
@@ -547,6 +548,7 @@ class BlockDocumentReference(_ContextDump, ObjectBaseModel):
     name: str
 
     _before_validate: ClassVar = staticmethod(_parent_differs)
+    _post_init_on_read: ClassVar[bool] = False  # read: the raw texts are compared, not the UUIDs they spell
 
     def __attrs_post_init__(self) -> None:
         if self.parent_block_document_id == self.reference_block_document_id:

@@ -25,6 +25,7 @@ Hook = Callable[[Any, Any], Any]
 
 UTC = _dt.timezone.utc
 _MAX_DURATION_DAYS = 999_999_999
+_MAX_SECONDS = (_MAX_DURATION_DAYS + 1) * 86400  # durations end before this many seconds
 _MS_THRESHOLD = 2e10  # pydantic reads larger unix timestamps as milliseconds
 
 
@@ -184,9 +185,9 @@ def structure_bool(value: Any, _: Any = None) -> bool:
 
 # -- UUID --------------------------------------------------------------------------
 
-_UUID_TEXT = re.compile(
-    r"(?:urn:uuid:)?(\{)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}(?(1)\})\Z"
-)
+_HYPHENATED_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+#: the forms pydantic reads: hyphenated (bare, braced or urn), or 32 bare hex digits
+_UUID_TEXT = re.compile(rf"(?:\{{{_HYPHENATED_UUID}\}}|(?:urn:uuid:)?{_HYPHENATED_UUID}|[0-9a-fA-F]{{32}})\Z")
 
 
 _new_object = object.__new__
@@ -221,7 +222,7 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
                 uuid_cache.clear()
             uuid_cache[value] = uuid
             return uuid
-        if _UUID_TEXT.match(value) and _hyphens_consistent(value):
+        if _UUID_TEXT.match(value):
             return UUID(value)
         raise InvalidValue("uuid_parsing", f"Input should be a valid UUID, got {value!r}", value)
     if isinstance(value, UUID):
@@ -231,12 +232,6 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
     if isinstance(value, str):
         return structure_uuid(str.__str__(value))
     raise InvalidValue("uuid_type", "UUID input should be a string, bytes or UUID object", value)
-
-
-def _hyphens_consistent(text: str) -> bool:
-    body = text.removeprefix("urn:uuid:").strip("{}")
-    count = body.count("-")
-    return count == 0 or (count == 4 and len(body) == 36)
 
 
 # -- datetime ----------------------------------------------------------------------
@@ -911,7 +906,9 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
         return _reread(structure_timedelta, decimal_number(value), value)  # type: ignore[no-any-return]
     else:
         raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
-    if not math.isfinite(seconds) or abs(seconds) > _MAX_DURATION_DAYS * 86400:
+    # the reference takes up to the last microsecond of day 999,999,999 (negative: what a
+    # timedelta holds; beyond that it crashes, here it is this error)
+    if not math.isfinite(seconds) or seconds >= _MAX_SECONDS or -seconds > _MAX_DURATION_DAYS * 86400:
         raise InvalidValue(
             "time_delta_parsing", "Input should be a valid timedelta, durations may not exceed 999,999,999 days", value
         )

@@ -70,6 +70,23 @@ CASES = [
     # a variable's float value is written as the reference's float member writes it
     ("Variable", {"id": ID, "name": "v", "value": float("inf")}),
     ("Variable", {"id": ID, "name": "v", "value": [float("-inf"), 1.5]}),
+    # durations run to the last microsecond of day 999,999,999 (a schema-driven fuzz)
+    ("TaskRun", {**TASK_RUN, "name": "t", "total_run_time": 86399999999999}),
+    ("TaskRun", {**TASK_RUN, "name": "t", "total_run_time": 86399999913601.5}),
+    ("TaskRun", {**TASK_RUN, "name": "t", "estimated_run_time": "P999999999DT23H59M59S"}),
+    ("TaskRun", {**TASK_RUN, "name": "t", "estimated_run_time": 86400000000000}),
+    # rules the reference checks before conversion see the raw input only
+    ("BlockDocument", {"id": ID, "block_schema_id": ID, "block_type_id": ID, "is_anonymous": "0"}),
+    ("BlockDocument", {"id": ID, "block_schema_id": ID, "block_type_id": ID, "is_anonymous": "false"}),
+    ("BlockDocument", {"id": ID, "block_schema_id": ID, "block_type_id": ID, "is_anonymous": 0}),
+    (
+        "BlockDocumentReference",
+        {"id": ID, "parent_block_document_id": ID, "reference_block_document_id": ID.upper(), "name": "n"},
+    ),
+    (
+        "BlockDocumentReference",
+        {"id": ID, "parent_block_document_id": ID, "reference_block_document_id": ID, "name": "n"},
+    ),
 ]
 
 
@@ -319,3 +336,29 @@ def test_python_values_of_other_classes_are_read_as_the_reference_reads_them(nam
         theirs = outcome(name, payload, reference=True, as_json=False)
         ours = outcome(name, payload, reference=False, as_json=False)
         assert _comparable(ours) == _comparable(theirs), repr(value)
+
+
+_HEX = ID.replace("-", "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _HEX,
+        "{" + ID + "}",
+        "urn:uuid:" + ID,
+        "{" + _HEX + "}",
+        "urn:uuid:" + _HEX,
+        "urn:uuid:{" + ID + "}",
+        ID[:13] + ID[14:],
+    ],
+)
+def test_uuid_forms_are_the_ones_pydantic_reads(text: str) -> None:
+    """Hyphenated (bare, braced or urn) or 32 bare hex digits; braces or urn only around the
+    hyphenated form. Error reasons are worded differently by design: types and places compared."""
+    for as_json in (False, True):
+        theirs = outcome("Variable", {"id": text, "name": "v", "value": 1}, reference=True, as_json=as_json)
+        ours = outcome("Variable", {"id": text, "name": "v", "value": 1}, reference=False, as_json=as_json)
+        assert ours[0] == theirs[0]
+        if ours[0] == "error":
+            assert [e[:2] for e in ours[1]] == [e[:2] for e in theirs[1]]

@@ -57,15 +57,16 @@ def any_to_json(value: Any) -> Any:
 
 
 def _items_to_json(value: Iterable[Any]) -> list[Any]:
-    out = []
-    index = 0
+    items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     try:
-        for v in value:
-            out.append(v if v.__class__ in _PLAIN else any_to_json(v))
-            index += 1
-    except SerializationError as exc:
-        raise exc.at(index) from None
-    return out
+        return [v if v.__class__ in _PLAIN else any_to_json(v) for v in items]
+    except SerializationError:  # which item: written again one by one, on the failure path only
+        for index, v in enumerate(items):
+            try:
+                any_to_json(v)
+            except SerializationError as exc:
+                raise exc.at(index) from None
+        raise
 
 
 def _dict_to_json(value: dict[Any, Any]) -> dict[str, Any]:

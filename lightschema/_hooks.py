@@ -902,8 +902,8 @@ def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:
             raise InvalidValue(
                 "time_delta_parsing", "Input should be a valid timedelta, invalid duration format", value
             )
-    elif decimal_number(value) is not None:
-        return _reread(structure_timedelta, decimal_number(value), value)  # type: ignore[no-any-return]
+    elif (number := decimal_number(value)) is not None:
+        return _reread(structure_timedelta, number, value)  # type: ignore[no-any-return]
     else:
         raise InvalidValue("time_delta_type", "Input should be a valid timedelta", value)
     # the reference takes up to the last microsecond of day 999,999,999 (negative: what a
@@ -1069,9 +1069,17 @@ _EXACT_FIT, _STRICT_FIT, _LAX_FIT = 2, 1, 0
 
 
 def _fit(value: Any, tp: type) -> int:
-    if value.__class__ is tp:
+    """Exact for ``tp`` itself; strict for what pydantic's strict mode takes (a subclass such
+    as an ``IntEnum`` or a numpy float, and for a float an int or a ``Decimal``, never a bool);
+    lax for the rest."""
+    cls = value.__class__
+    if cls is tp:
         return _EXACT_FIT
-    return _STRICT_FIT if tp is float and value.__class__ is int else _LAX_FIT
+    if cls is not bool and (
+        isinstance(value, tp) or (tp is float and (isinstance(value, int) or decimal_number(value) is not None))
+    ):
+        return _STRICT_FIT
+    return _LAX_FIT
 
 
 def make_scalar_lists_union_hook(lists: list[tuple[type, Hook]], smart: Hook) -> Hook:
@@ -1100,14 +1108,6 @@ def make_scalar_lists_union_hook(lists: list[tuple[type, Hook]], smart: Hook) ->
     return structure_scalar_lists
 
 
-def _fits_strictly(value: Any, tp: type) -> bool:
-    """Whether pydantic's strict mode takes ``value`` for scalar ``tp``: its subclasses (an
-    ``IntEnum``, a numpy float), and for a float an int or a ``Decimal`` too."""
-    if isinstance(value, tp):
-        return True
-    return tp is float and (isinstance(value, int) or decimal_number(value) is not None)
-
-
 def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
     """pydantic's smart union: an exact type match wins, then the first that accepts.
 
@@ -1121,8 +1121,8 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
 
     def structure_union(value: Any, _: Any = None) -> Any:
         hook = exact.get(value.__class__)
-        if hook is None and strict and value.__class__ is not bool:
-            hook = next((h for tp, h in strict if _fits_strictly(value, tp)), None)
+        if hook is None and strict:
+            hook = next((h for tp, h in strict if _fit(value, tp) == _STRICT_FIT), None)
         if hook is not None:
             try:
                 return hook(value, None)

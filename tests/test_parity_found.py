@@ -362,3 +362,16 @@ def test_uuid_forms_are_the_ones_pydantic_reads(text: str) -> None:
         assert ours[0] == theirs[0]
         if ours[0] == "error":
             assert [e[:2] for e in ours[1]] == [e[:2] for e in theirs[1]]
+
+
+@pytest.mark.parametrize(
+    "delays",
+    [[_Real(1.0)], [decimal.Decimal("1")], [1, _Real(2.0)], [_Level.ONE], [True, _Real(1.0)], [_Text("1")]],
+    ids=repr,
+)
+def test_list_items_of_other_classes_fit_as_scalars_do(delays: list[Any]) -> None:
+    """The same ranking as a scalar union member: a float subclass or a decimal fits a list of
+    floats strictly, ahead of the lax reading as ints."""
+    payload = {"retry_delay": delays}
+    theirs = outcome("TaskRunPolicy", payload, reference=True, as_json=False)
+    assert json.dumps(outcome("TaskRunPolicy", payload, reference=False, as_json=False)) == json.dumps(theirs)

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar, dataclass_transform
 from uuid import UUID, uuid4
@@ -316,15 +316,7 @@ class PrefectBaseModel:
     def reset_fields(self: M) -> M:
         """A copy with the reset fields (id, created, updated) back at their defaults."""
         fields = attrs.fields_dict(_attrs_class(self))
-        update: dict[str, Any] = {}
-        for name in self._reset_fields:
-            default: Any = fields[name].default
-            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                factory: Callable[..., Any] = default.factory
-                update[name] = factory(self) if default.takes_self else factory()
-            else:
-                update[name] = default
-        return _evolve(self, update)
+        return _evolve(self, {name: _field_default(self, fields[name]) for name in self._reset_fields})
 
     @classmethod
     def model_construct(cls: type[M], **values: Any) -> M:
@@ -335,16 +327,9 @@ class PrefectBaseModel:
         for a in attrs.fields(_attrs_class(obj)):
             if a.name == "model_extra":
                 continue
-            if a.name in values:
-                value = values[a.name]
-            elif a.default is attrs.NOTHING:
-                continue  # a required field not given stays unset, as in the reference
-            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-                factory: Callable[..., Any] = a.default.factory
-                value = factory(obj) if a.default.takes_self else factory()
-            else:
-                value = a.default
-            object.__setattr__(obj, a.name, value)
+            value = values[a.name] if a.name in values else _field_default(obj, a)
+            if value is not attrs.NOTHING:  # a required field not given stays unset, as in the reference
+                object.__setattr__(obj, a.name, value)
         if cls._extra == "allow":
             known = _field_names(cls)
             object.__setattr__(obj, "model_extra", {k: v for k, v in values.items() if k not in known})
@@ -427,7 +412,7 @@ def _entries(spec: Any, keys: Any, name: str) -> dict[Any, Any] | None:
             continue
         if length is not None and isinstance(key, int) and key < 0:
             key += length
-        out[key] = rule if key not in out else _merge(rule, out[key])
+        out[key] = rule if key not in out else _merge(rule, out[key], name)
     if every is not None:
         every = _rule(every, name)
         for key in keys:
@@ -435,7 +420,7 @@ def _entries(spec: Any, keys: Any, name: str) -> dict[Any, Any] | None:
             if every is True:
                 out.setdefault(key, True)
             elif current is None or _rule(current, name) is not True:
-                out[key] = _merge(every, current or {})
+                out[key] = _merge(every, current or {}, name)
     return out
 
 
@@ -449,16 +434,16 @@ def _rule(rule: Any, name: str) -> Any:
     raise TypeError(f"`{name}` argument must be a set or dict.")
 
 
-def _merge(base: Any, override: Any) -> Any:
+def _merge(base: Any, override: Any, name: str) -> Any:
     """Two specs for one entry, as pydantic merges them: ``True`` wins over a nested spec
     it meets; nested specs are joined key by key."""
     if override is None:
         return base
-    base, override = _rule(base, "include"), _rule(override, "include")
+    base, override = _rule(base, name), _rule(override, name)
     if base is True or override is True:
         return True if base is True and override is True else (override if base is True else base)
-    merged = {key: _merge(base[key], override.get(key)) for key in base}
-    merged.update({key: _rule(value, "include") for key, value in override.items() if key not in base})
+    merged = {key: _merge(base[key], override.get(key), name) for key in base}
+    merged.update({key: _rule(value, name) for key, value in override.items() if key not in base})
     return merged
 
 
@@ -484,12 +469,17 @@ def _prune(data: Any, obj: Any, *, none: bool, defaults: bool) -> Any:
 
 
 def _is_default(obj: Any, field: attrs.Attribute[Any]) -> bool:
+    default = _field_default(obj, field)
+    return default is not attrs.NOTHING and bool(getattr(obj, field.name) == default)
+
+
+def _field_default(obj: Any, field: attrs.Attribute[Any]) -> Any:
+    """The value ``field`` takes when not given (a factory called, with ``obj`` if it takes
+    self); ``attrs.NOTHING`` for a required field."""
     default: Any = field.default
-    if default is attrs.NOTHING:
-        return False
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        default = default.factory(obj) if default.takes_self else default.factory()
-    return bool(getattr(obj, field.name) == default)
+        return default.factory(obj) if default.takes_self else default.factory()
+    return default
 
 
 @model

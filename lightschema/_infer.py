@@ -26,7 +26,8 @@ __all__ = ["any_to_json", "any_to_python"]
 
 Writer = Callable[[Any], Any]
 
-_PLAIN = frozenset({str, int, bool, type(None)})  # JSON-ready as they are (floats are checked)
+#: JSON-ready as they are (floats are checked)
+PLAIN = frozenset({str, int, bool, type(None)})
 _CACHE_SIZE = 1024  # classes whose writer is kept; cleared when full (classes can be made at run time)
 
 
@@ -34,7 +35,7 @@ def any_to_json(value: Any) -> Any:
     """A value typed ``Any``, JSON-ready as the reference's JSON mode writes it (NaN and
     infinity become None; tuples, sets and iterators lists; keys text)."""
     cls = value.__class__
-    if cls in _PLAIN:
+    if cls in PLAIN:
         return value
     if cls is float:
         return value if math.isfinite(value) else None
@@ -44,7 +45,7 @@ def any_to_json(value: Any) -> Any:
             for k, v in value.items():
                 if k.__class__ is not str:
                     k = _key_to_json(k)
-                out[k] = v if v.__class__ in _PLAIN else any_to_json(v)
+                out[k] = v if v.__class__ in PLAIN else any_to_json(v)
         except SerializationError as exc:
             raise exc.at(k) from None
         return out
@@ -59,7 +60,7 @@ def any_to_json(value: Any) -> Any:
 def _items_to_json(value: Iterable[Any]) -> list[Any]:
     items = value if value.__class__ is list or value.__class__ is tuple else list(value)
     try:
-        return [v if v.__class__ in _PLAIN else any_to_json(v) for v in items]
+        return [v if v.__class__ in PLAIN else any_to_json(v) for v in items]
     except SerializationError:  # which item: written again one by one, on the failure path only
         for index, v in enumerate(items):
             try:
@@ -318,7 +319,7 @@ def any_to_python(value: Any) -> Any:
     """A value typed ``Any`` as the reference's python mode gives it: containers rebuilt
     (tuples stay tuples), models and dataclasses as dicts, other values as they are."""
     cls = value.__class__
-    if cls in _PLAIN or cls is float:
+    if cls in PLAIN or cls is float:
         return value
     if cls is dict:
         return {k if k.__class__ is str else _key_to_python(k): any_to_python(v) for k, v in value.items()}
@@ -333,7 +334,7 @@ def any_to_python(value: Any) -> Any:
 def _key_to_python(key: Any) -> Any:
     """Keys stay as they are, but for tuples (rebuilt, items through python mode) and fractions."""
     cls = key.__class__
-    if cls in _PLAIN or cls is float:
+    if cls in PLAIN or cls is float:
         return key
     return any_to_python(key) if _kind(cls) in ("items", "fraction") else key
 

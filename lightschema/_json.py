@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from lightschema import _hooks, _infer
+from lightschema._infer import PLAIN
 
 __all__ = ["dump_json", "dumps", "load_json", "load_json_lines", "register_native_dump"]
 
@@ -28,7 +29,6 @@ _orjson: ModuleType | None = None
 _orjson_checked = False
 _ORJSON_OPTIONS = 0
 _ANY_OPTIONS = 0
-_PLAIN = frozenset({str, int, bool, type(None)})
 _lock = threading.Lock()
 _native_dumps: dict[type, Callable[[Any], dict[str, Any]]] = {}
 _native_factory: Callable[[type], Callable[[Any], dict[str, Any]]] | None = None
@@ -64,7 +64,7 @@ def any_fragment(value: Any) -> Any:
     its datetimes, dates and times go through the JSON-mode writers, not orjson's (from
     orjson 3.12 on, a time with 10,000-99,999 microseconds loses a zero: ``00:00:00.10000``)."""
     cls = value.__class__
-    if cls in _PLAIN or ((cls is dict or cls is list) and not value):  # nothing orjson can get wrong
+    if cls in PLAIN or ((cls is dict or cls is list) and not value):  # nothing orjson can get wrong
         return value
     assert _orjson is not None, "native dumps are made for orjson only"
     return _orjson.Fragment(_orjson.dumps(value, default=_default, option=_ANY_OPTIONS))

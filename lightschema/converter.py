@@ -134,12 +134,12 @@ def _optional_structure(tp: Any, c: Converter) -> _hooks.Hook:
     return _hooks.make_optional_hook(_hook(inner, c))
 
 
-def _scalar_list_members(args: tuple[Any, ...], c: Converter) -> list[tuple[type, _hooks.Hook]] | None:
+def _scalar_list_members(args: tuple[Any, ...], hooks: list[_hooks.Hook]) -> list[tuple[type, _hooks.Hook]] | None:
     """For a union with several lists of scalars and otherwise only scalars (``int | float |
     list[int] | list[float]``): each list member's item type and hook, in order; else None."""
     lists = [
-        (typing.get_args(arg)[0], _hook(arg, c))
-        for arg in args
+        (typing.get_args(arg)[0], hook)
+        for arg, hook in zip(args, hooks, strict=True)
         if typing.get_origin(arg) is list and typing.get_args(arg)[0] in _EXACT
     ]
     others = [arg for arg in args if typing.get_origin(arg) is not list]
@@ -154,7 +154,7 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
         origin = typing.get_origin(arg) or arg
         members.append((_union_tag(arg), origin, _hook(arg, c)))
     smart = _hooks.make_smart_union_hook(members)
-    scalar_lists = _scalar_list_members(typing.get_args(tp), c)
+    scalar_lists = _scalar_list_members(typing.get_args(tp), [hook for _, _, hook in members])
     if scalar_lists is not None:
         return _hooks.make_scalar_lists_union_hook(scalar_lists, smart)
     tagged = _literal_tags(typing.get_args(tp), c)

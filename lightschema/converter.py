@@ -26,11 +26,12 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from lightschema import _hooks, _infer
 from lightschema._base import DateTime, PrefectBaseModel
+from lightschema._cattrs_errors import flatten
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema._gc import collector_paused
 from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
-from lightschema.errors import InvalidValue, ValidationError, detail, flatten
+from lightschema.errors import InvalidValue, ValidationError, detail
 
 __all__ = [
     "CHECK",

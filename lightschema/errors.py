@@ -17,14 +17,6 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, cast
 
-from cattrs.errors import (
-    AttributeValidationNote,
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-
 __all__ = ["ErrorDetails", "Loc", "ValidationError", "format_path"]
 
 Loc = tuple[str | int, ...]
@@ -236,67 +228,25 @@ def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
     return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
 
 
-def _entry(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+def entry(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
     """An entry for internal use: its path is derived from ``loc`` only when it is shown."""
     return cast(ErrorDetails, {"type": kind, "loc": loc, "msg": msg, "input": value})
 
 
 def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
-    """Turn whatever a structuring step raised into error entries under ``loc``.
+    """Turn what one of lightschema's own hooks raised into error entries under ``loc``.
 
-    ``source`` is the mapping being structured when ``exc`` came from a model,
-    so that a missing key can report the input the way pydantic does.
+    ``source`` is the input that failed, reported for errors that carry no input of their
+    own. cattrs' exception groups are read by ``_cattrs_errors.flatten``.
     """
     if isinstance(exc, ValidationError):
         if not loc:  # entries are never changed once made, so they can be shared
             return exc._errors
-        return [_entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
+        return [entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
     if isinstance(exc, InvalidValue):
         if exc.kind in _PARSES_TEXT and has_lone_surrogate(exc.value):
-            return [_entry("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
-        return [_entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
-    if isinstance(exc, ClassValidationError):
-        out: list[ErrorDetails] = []
-        for sub in exc.exceptions:
-            name = _note_name(sub)
-            if name is None:
-                out.extend(flatten(sub, loc, source))
-            elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
-                out.append(_entry("missing", (*loc, name), "Field required", source))
-            else:
-                inner = source.get(name) if isinstance(source, dict) else None
-                out.extend(flatten(sub, (*loc, name), inner))
-        return out
-    if isinstance(exc, IterableValidationError):
-        out = []
-        for sub in exc.exceptions:
-            index = _note_index(sub)
-            out.extend(flatten(sub, loc if index is None else (*loc, index), None))
-        return out
-    if isinstance(exc, ForbiddenExtraKeysError):
-        extra = source if isinstance(source, dict) else {}
-        return [
-            _entry("extra_forbidden", (*loc, key), "Extra inputs are not permitted", extra.get(key))
-            for key in sorted(exc.extra_fields, key=str)
-        ]
+            return [entry("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
+        return [entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
     if isinstance(exc, RecursionError):
-        return [_entry("recursion_loop", loc, "Input is nested too deeply", None)]
-    return [_entry("value_error", loc, f"Value error, {exc}", source)]
-
-
-def _note_name(exc: BaseException) -> str | None:
-    for note in getattr(exc, "__notes__", ()):
-        if isinstance(note, AttributeValidationNote):
-            return note.name
-    return None
-
-
-def _note_index(exc: BaseException) -> int | str | None:
-    for note in getattr(exc, "__notes__", ()):
-        if isinstance(note, IterableValidationNote):
-            return note.index
-    return None
-
-
-def _is_missing_key(exc: KeyError, name: str, source: Any) -> bool:
-    return isinstance(source, dict) and name not in source and exc.args == (name,)
+        return [entry("recursion_loop", loc, "Input is nested too deeply", None)]
+    return [entry("value_error", loc, f"Value error, {exc}", source)]

@@ -278,13 +278,3 @@ class TestErrors:
         assert [(e["type"], e["loc"], e["msg"]) for e in info.value.errors()] == [
             ("model_attributes_type", (), "Input should be a valid dictionary or object to extract fields from")
         ]
-
-
-def test_import_pulls_in_neither_pydantic_nor_prefect() -> None:
-    code = (
-        "import sys, lightschema, lightschema.objects\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'pydantic', 'pydantic_core', 'prefect'})\n"
-        "print(bad)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

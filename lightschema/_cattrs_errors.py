@@ -1,0 +1,75 @@
+"""cattrs' exception groups read as lightschema error entries.
+
+Only the converter imports this module: the groups come from the detailed pass that
+cattrs generates, and importing ``cattrs.errors`` loads cattrs, which ``import
+lightschema`` must not do. Everything that is not a cattrs error is read by
+``lightschema.errors.flatten``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from lightschema import errors
+from lightschema.errors import ErrorDetails, Loc, entry
+
+__all__ = ["flatten"]
+
+
+def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
+    """Turn whatever a structuring step raised into error entries under ``loc``.
+
+    ``source`` is the mapping being structured when ``exc`` came from a model,
+    so that a missing key can report the input the way pydantic does.
+    """
+    if isinstance(exc, ClassValidationError):
+        out: list[ErrorDetails] = []
+        for sub in exc.exceptions:
+            name = _note_name(sub)
+            if name is None:
+                out.extend(flatten(sub, loc, source))
+            elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
+                out.append(entry("missing", (*loc, name), "Field required", source))
+            else:
+                inner = source.get(name) if isinstance(source, dict) else None
+                out.extend(flatten(sub, (*loc, name), inner))
+        return out
+    if isinstance(exc, IterableValidationError):
+        out = []
+        for sub in exc.exceptions:
+            index = _note_index(sub)
+            out.extend(flatten(sub, loc if index is None else (*loc, index), None))
+        return out
+    if isinstance(exc, ForbiddenExtraKeysError):
+        extra = source if isinstance(source, dict) else {}
+        return [
+            entry("extra_forbidden", (*loc, key), "Extra inputs are not permitted", extra.get(key))
+            for key in sorted(exc.extra_fields, key=str)
+        ]
+    return errors.flatten(exc, loc, source)
+
+
+def _note_name(exc: BaseException) -> str | None:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            return note.name
+    return None
+
+
+def _note_index(exc: BaseException) -> int | str | None:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, IterableValidationNote):
+            return note.index
+    return None
+
+
+def _is_missing_key(exc: KeyError, name: str, source: Any) -> bool:
+    return isinstance(source, dict) and name not in source and exc.args == (name,)

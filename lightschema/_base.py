@@ -14,10 +14,11 @@ import functools
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NewType, TypeVar
 from uuid import UUID, uuid4
 
 import attrs
@@ -25,6 +26,11 @@ import attrs
 from lightschema import _json
 from lightschema._hooks import json_input
 from lightschema.errors import SerializationError, ValidationError, detail, has_lone_surrogate, json_worded
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # typing_extensions comes with cattrs on 3.10
+    from typing_extensions import dataclass_transform
 
 if TYPE_CHECKING:
     from cattrs import Converter

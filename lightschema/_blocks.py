@@ -12,7 +12,7 @@ import contextlib
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, ClassVar, Literal
 from uuid import UUID
@@ -506,7 +506,7 @@ class BlockDocument(_ContextDump, ObjectBaseModel):
     block_document_references: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     is_anonymous: bool = False
 
-    _before_validate: ClassVar = staticmethod(_require_name)
+    _before_validate: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]] = staticmethod(_require_name)
     _post_init_on_read: ClassVar[bool] = False  # read: judged on the raw input only (``"0"`` is a name-free text)
 
     def __attrs_post_init__(self) -> None:
@@ -547,7 +547,7 @@ class BlockDocumentReference(_ContextDump, ObjectBaseModel):
     reference_block_document: BlockDocument | None = None
     name: str
 
-    _before_validate: ClassVar = staticmethod(_parent_differs)
+    _before_validate: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]] = staticmethod(_parent_differs)
     _post_init_on_read: ClassVar[bool] = False  # read: the raw texts are compared, not the UUIDs they spell
 
     def __attrs_post_init__(self) -> None:

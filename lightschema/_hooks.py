@@ -437,7 +437,14 @@ _DATETIME_MESSAGES = {
 }
 
 
-_fromisoformat = _dt.datetime.fromisoformat
+if sys.version_info >= (3, 11):
+    _fromisoformat = _dt.datetime.fromisoformat
+else:  # 3.10 reads no "Z"
+
+    def _fromisoformat(text: str) -> _dt.datetime:
+        return _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
+
+
 _intern = sys.intern
 _timedelta = _dt.timedelta
 _floor = math.floor

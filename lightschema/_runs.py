@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast, overload
 from uuid import UUID
@@ -451,7 +452,7 @@ class FlowRunPolicy(PrefectBaseModel):
     resuming: bool | None = False
     retry_type: Literal["in_process", "reschedule"] | None = None
 
-    _before_validate: ClassVar = staticmethod(_populate_deprecated)
+    _before_validate: ClassVar[Callable[[dict[str, Any]], dict[str, Any]]] = staticmethod(_populate_deprecated)
     #: reading applies ``_populate_deprecated`` to the raw input, as the reference's
     #: before-validator does (``retries: "0"`` is kept); construction uses the hook below
     _post_init_on_read: ClassVar[bool] = False

@@ -603,7 +603,10 @@ def configure_converter(c: Converter) -> None:
     ``Any`` made JSON-ready.
     """
     for tp, fn in _SCALAR_HOOKS.items():
-        c.register_structure_hook(tp, fn)
+        if isinstance(tp, type):
+            c.register_structure_hook(tp, fn)
+        else:  # ``Any`` before 3.11 and the ``DateTime`` NewType are no classes: matched as themselves
+            c.register_structure_hook_func(_is_exactly(tp), fn)
     # A str-based enum is a str subclass: make the str hook hand enums on.
     c.register_structure_hook(str, _structure_str_or_enum)
     c.register_structure_hook_factory(_is_enum, _enum_hook)

@@ -12,13 +12,13 @@ The converter decides each field's plan; this module only writes the code.
 from __future__ import annotations
 
 import linecache
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import attrs
 
 from lightschema._fields import CHECK
+from lightschema._hooks import SHARED_TEXT_MAX, SHARED_TEXTS_SIZE, shared_texts
 from lightschema.errors import SerializationError
 
 __all__ = ["DumpPlan", "LoadPlan", "make_dump", "make_load"]
@@ -60,7 +60,7 @@ def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -
 
 def make_load(cls: type, plans: Sequence[LoadPlan]) -> Callable[[dict[str, Any]], Any]:
     """``load(mapping) -> cls instance``; raises on any bad field (the caller reports it)."""
-    namespace: dict[str, Any] = {"__cl": cls, "__missing": _MISSING, "__intern": sys.intern}
+    namespace: dict[str, Any] = {"__cl": cls, "__missing": _MISSING}
     lines = ["def load(o):", "    g = o.get"]
     for i, plan in enumerate(plans):
         var, hook, default = f"f{i}", f"h{i}", f"d{i}"
@@ -81,6 +81,11 @@ def make_load(cls: type, plans: Sequence[LoadPlan]) -> Callable[[dict[str, Any]]
             lines.append(f"        {var} = {default}()" if is_factory else f"        {var} = {default}")
             lines.append("    else:")
             lines.extend("    " + line for line in check)
+    if any(plan.exact is str for plan in plans):
+        # texts were shared inline (below): the bound is kept once per object
+        namespace["__shared"] = shared_texts
+        lines.append(f"    if len(__shared) > {SHARED_TEXTS_SIZE}:")
+        lines.append("        __shared.clear()")
     twin = _mutable_twin(cls, plans)
     if twin is None:
         lines.append(f"    return __cl({', '.join(f'{plan.name}=f{i}' for i, plan in enumerate(plans))})")
@@ -153,9 +158,14 @@ def _build_through_twin(cls: type, twin: type, plans: Sequence[LoadPlan], namesp
 
 def _inline_check(var: str, hook: str, plan: LoadPlan, namespace: dict[str, Any], i: int) -> list[str]:
     if plan.exact is str:
-        # Text is interned: the same names, tags and versions recur across a response,
-        # and one shared copy of each keeps large batches of objects small.
-        lines = [f"    if {var}.__class__ is str:", f"        {var} = __intern({var})"]
+        # Short texts are shared (``_hooks.share_text``, inline): the same names, tags and
+        # versions recur across a response, and one copy of each keeps batches small.
+        namespace["__share"] = shared_texts.setdefault
+        lines = [
+            f"    if {var}.__class__ is str:",
+            f"        if len({var}) <= {SHARED_TEXT_MAX}:",
+            f"            {var} = __share({var}, {var})",
+        ]
         if plan.optional:
             lines.append(f"    elif {var} is not None:")
         else:

@@ -32,6 +32,25 @@ _MS_THRESHOLD = 2e10  # pydantic reads larger unix timestamps as milliseconds
 # -- str, int, float, bool ---------------------------------------------------------
 
 
+#: short texts read recently, one copy of each: the same names, tags, versions and queue
+#: names recur across a response, and sharing them keeps large batches of objects small.
+#: Not ``sys.intern``: from 3.12 interned texts are never freed. Bounded in entries and,
+#: as only short texts are kept, in bytes; cleared when full, like the UUID cache.
+shared_texts: dict[str, str] = {}
+SHARED_TEXTS_SIZE = 4096
+SHARED_TEXT_MAX = 64  # characters: longer texts (messages, descriptions) are rarely repeated
+
+
+def share_text(text: str) -> str:
+    """``text``, or the equal short text read before it (which stays one object)."""
+    if len(text) > SHARED_TEXT_MAX:
+        return text
+    shared = shared_texts.setdefault(text, text)
+    if shared is text and len(shared_texts) > SHARED_TEXTS_SIZE:
+        shared_texts.clear()
+    return shared
+
+
 def structure_str(value: Any, _: Any = None) -> str:
     """Strings only: pydantic never turns a number into a string."""
     if value.__class__ is str:
@@ -445,7 +464,6 @@ else:  # 3.10 reads no "Z"
         return _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] == "Z" else text)
 
 
-_intern = sys.intern
 _timedelta = _dt.timedelta
 _floor = math.floor
 
@@ -1022,7 +1040,7 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
 
     def structure_list(value: Any, _: Any = None) -> Any:
         if exact is not None and value.__class__ is list and all(v.__class__ is exact for v in value):
-            return container(map(_intern, value)) if exact is str else container(value)
+            return container(map(share_text, value)) if exact is str else container(value)
         if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
             raise InvalidValue(f"{kind}_type", msg, value)
         return container(structure_items(cast("Iterable[Any]", value), item, kind))

@@ -6,6 +6,9 @@ import copy
 import datetime as dt
 import json
 import pickle
+import subprocess
+import sys
+import textwrap
 import uuid
 
 import attrs
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 import lightschema
 from lightschema.objects import (
     Constant,
+    Flow,
     FlowRun,
     FlowRunPolicy,
     State,
@@ -275,6 +279,55 @@ class TestSharing:
         days = [start + dt.timedelta(days=i, microseconds=i) for i in range(3000)]
         assert [_hooks.datetime_to_json(d) for d in days] == [d.isoformat().replace("+00:00", "Z") for d in days]
         assert 0 < len(_hooks.date_text_cache) <= 1024
+
+    def test_repeated_short_texts_share_one_object(self) -> None:
+        body = json.dumps([{"name": f"etl-{i}", "tags": ["nightly", "team-a"]} for i in range(4)])
+        flows = Flow.model_validate_list(json.loads(body))  # every text a distinct object
+        assert len({id(f.tags[0]) for f in flows}) == 1
+        assert len({id(f.tags[1]) for f in flows}) == 1
+
+    def test_distinct_texts_are_freed(self) -> None:
+        """A million distinct texts read through the fast path leave nothing behind once the
+        objects are dropped (``sys.intern`` would keep every one for good from 3.12 on)."""
+        script = textwrap.dedent(
+            """
+            import gc, tracemalloc
+            from lightschema.objects import Flow, Log
+
+            def read(start):
+                # 100,000 flows of ten distinct short texts each, then 20,000 long log messages
+                flows = Flow.model_validate_list(
+                    [{"name": f"f{i}", "tags": [f"t{i}-{j}" for j in range(9)]} for i in range(start, start + 100_000)]
+                )
+                logs = Log.model_validate_list(
+                    [
+                        {"name": f"n{i}", "level": 20, "message": f"{i:0200d}", "timestamp": "2024-01-01T00:00:00Z"}
+                        for i in range(start, start + 20_000)
+                    ]
+                )
+                return len(flows) + len(logs)
+
+            read(0)  # hooks built, caches filled
+            gc.collect()
+            tracemalloc.start()
+            before = tracemalloc.get_traced_memory()[0]
+            assert read(10**7) == 120_000
+            gc.collect()
+            print(tracemalloc.get_traced_memory()[0] - before)
+            """
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+        kept = int(done.stdout)
+        assert kept < 2 * 2**20, f"{kept} bytes kept after reading a million distinct texts"
+
+    def test_shared_texts_stay_bounded(self) -> None:
+        from lightschema import _hooks
+
+        Flow.model_validate_list([{"name": f"flow-{i}", "tags": [f"tag-{i}"]} for i in range(10_000)])
+        assert 0 < len(_hooks.shared_texts) <= _hooks.SHARED_TEXTS_SIZE + 8
+        long = "y" * (_hooks.SHARED_TEXT_MAX + 1)
+        Flow.model_validate({"name": long, "tags": [long]})
+        assert long not in _hooks.shared_texts
 
     @given(st.uuids())
     @example(uuid.UUID(int=0))

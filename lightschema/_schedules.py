@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Union
 
@@ -88,18 +89,27 @@ def _tz_message(value: str) -> str:
     return f'Invalid timezone: "{value}" (specify in IANA tzdata format, for example, America/New_York)'
 
 
+#: Before Python 3.13 the reference makes an anchor date a pendulum datetime first, and
+#: pendulum names a foreign zone by its ``key`` (zoneinfo; dateutil from 3.0 on) or its
+#: pytz ``zone``; from 3.13 the anchor keeps its own tzinfo.
+_PENDULUM_ANCHORS = sys.version_info < (3, 13)
+
+
 def _inferred_timezone(anchor: datetime.datetime) -> str:
     """The schedule timezone an anchor date implies: its zone's name, else UTC."""
     from zoneinfo import ZoneInfo
 
     tzinfo = anchor.tzinfo
-    name: Any
+    name: Any = "UTC"
     if isinstance(tzinfo, ZoneInfo):
         name = tzinfo.key
+    elif _PENDULUM_ANCHORS and tzinfo is not None and not type(tzinfo).__module__.startswith("pendulum"):
+        if hasattr(tzinfo, "key"):
+            name = tzinfo.key
+        elif hasattr(tzinfo, "localize"):
+            name = getattr(tzinfo, "zone", "UTC")
     elif tzinfo is not None and hasattr(tzinfo, "name"):
         name = tzinfo.name
-    else:
-        name = "UTC"
     # Offsets such as "-04:00" from ISO text are not zone names: those mean UTC.
     return name if name in _iana_names() else "UTC"
 

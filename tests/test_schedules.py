@@ -8,6 +8,7 @@ import sys
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import dateutil
 import pydantic
 import pytest
 from dateutil import rrule as du
@@ -23,6 +24,32 @@ from lightschema import schedules as ls
 UTC = dt.timezone.utc
 INTERVAL_TAG = "function-after[validate_timezone(), IntervalSchedule]"
 TZ_HINT = " (specify in IANA tzdata format, for example, America/New_York)"
+
+
+#: before Python 3.13 the reference's anchor dates are pendulum datetimes
+PENDULUM_ANCHORS = sys.version_info < (3, 13)
+DATEUTIL_KEYS = int(dateutil.__version__.split(".")[0]) >= 3
+
+
+class NamedZone(dt.tzinfo):
+    """A foreign tzinfo that names a zone in a ``name`` attribute."""
+
+    name = "Asia/Tokyo"
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=9)
+
+    def dst(self, when: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, when: dt.datetime | None) -> str:
+        return "JST"
+
+
+class KeyedZone(NamedZone):
+    """A foreign tzinfo with a zoneinfo-style ``key``."""
+
+    key = "Asia/Tokyo"
 
 
 def dump_ref(name: str, payload: Any) -> dict[str, Any]:
@@ -101,16 +128,33 @@ class TestIntervalSchedule:
             (ZoneInfo("UTC"), "UTC"),
             (UTC, "UTC"),
             (dt.timezone(dt.timedelta(hours=2)), "UTC"),
-            (dutz.gettz("Europe/Paris"), "UTC"),
+            # dateutil's zones carry a ``key`` from 3.0 on; before 3.13 the reference's
+            # pendulum anchor dates are named by it, from 3.13 only a ZoneInfo's key counts
+            (dutz.gettz("Europe/Paris"), "Europe/Paris" if PENDULUM_ANCHORS and DATEUTIL_KEYS else "UTC"),
+            (dutz.gettz("UTC"), "UTC"),
             (dutz.tzoffset("EST", -18000), "UTC"),
+            # a foreign tzinfo with a zone's ``name``: pendulum keeps only its offset
+            (NamedZone(), "UTC" if PENDULUM_ANCHORS else "Asia/Tokyo"),
+            (KeyedZone(), "Asia/Tokyo"),
         ],
     )
     def test_timezone_inferred_from_anchor(self, tzinfo: dt.tzinfo, expected: str) -> None:
         anchor = dt.datetime(2020, 6, 1, tzinfo=tzinfo)
         ours = ls.IntervalSchedule(interval=dt.timedelta(hours=1), anchor_date=anchor)  # type: ignore[arg-type]
+        read = ls.IntervalSchedule.model_validate({"interval": 3600, "anchor_date": anchor})
+        assert ours.timezone == read.timezone == expected
         theirs = ref.IntervalSchedule(interval=dt.timedelta(hours=1), anchor_date=anchor)
-        assert ours.timezone == theirs.timezone == expected
+        assert theirs.timezone == expected
         assert ours.model_dump(mode="json") == theirs.model_dump(mode="json")
+
+    def test_timezone_inferred_from_a_pytz_anchor(self) -> None:
+        pytz = pytest.importorskip("pytz")
+        anchor = dt.datetime(2020, 6, 1, tzinfo=pytz.timezone("Europe/Paris"))
+        ours = ls.IntervalSchedule(interval=dt.timedelta(hours=1), anchor_date=anchor)  # type: ignore[arg-type]
+        assert ours.timezone == ("Europe/Paris" if PENDULUM_ANCHORS else "UTC")
+        # (the anchor's own offset is left as given: pytz attached by ``tzinfo=`` means local
+        # mean time, +00:09, which the reference's pendulum reads again as Paris time)
+        assert ref.IntervalSchedule(interval=dt.timedelta(hours=1), anchor_date=anchor).timezone == ours.timezone
 
     def test_direct_construction_converts_like_validation(self) -> None:
         ours = ls.IntervalSchedule(interval=30, anchor_date="2020-01-01T00:00:00")  # type: ignore[arg-type]

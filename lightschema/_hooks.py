@@ -411,13 +411,24 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
             return _dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:10]))
         raise _BadDate(_int_date_reason(text))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if _beyond_json_number(value):
+        if _beyond_json_number(value) or _beyond_float(value):
             raise _BadDate("", "datetime_type")
         return _from_unix(value)
     number = decimal_number(value)
     if number is not None:
         return _from_unix(float(number))
     raise _BadDate("", "datetime_type")
+
+
+def _beyond_float(value: int | float) -> bool:
+    """An integer too large for a float: pydantic holds it as no number of seconds at all."""
+    if value.__class__ is float or -_I64_MAX <= value <= _I64_MAX:
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
 
 
 def _int_date_reason(text: str) -> str:

@@ -282,6 +282,10 @@ DATETIMES = [
     2**63,
     -(2**63),
     2**64,
+    2**1024,  # too large for a float: no timestamp at all
+    -(2**1024),
+    2**1024 - 2**970,  # the first integer float() refuses
+    2**1024 - 2**970 - 1,
     1e20,
     -1e15,
     -62167219200000,

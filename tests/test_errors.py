@@ -199,15 +199,18 @@ class TestJson:
         ("text", "message"),
         [
             ('{"flow_id": ', "Invalid JSON: Expecting value at line 1 column 13"),
-            (
-                '{"flow_id": "x",}',
-                "Invalid JSON: Expecting property name enclosed in double quotes at line 1 column 17",
-            ),
+            ('{"flow_id": "x",}', None),  # a trailing comma: the running stdlib's words (see below)
             ("{}\n  x", "Invalid JSON: Extra data at line 2 column 3"),
             ("", "Invalid JSON: Expecting value at line 1 column 1"),
         ],
     )
-    def test_parse_errors_carry_the_position(self, text: str, message: str) -> None:
+    def test_parse_errors_carry_the_position(self, text: str, message: str | None) -> None:
+        if message is None:  # worded by the stdlib, which names a trailing comma from Python 3.13 on
+            import json
+
+            with pytest.raises(json.JSONDecodeError) as stdlib:
+                json.loads(text)
+            message = f"Invalid JSON: {stdlib.value.msg} at line {stdlib.value.lineno} column {stdlib.value.colno}"
         exc = raised(lo.FlowRun.model_validate_json, text)
         assert exc.errors() == [{"type": "json_invalid", "loc": (), "path": "$", "msg": message, "input": text}]
         assert str(exc) == f"1 validation error for FlowRun\n  $: {message} [type=json_invalid, input={text!r}]"

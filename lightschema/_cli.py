@@ -38,6 +38,20 @@ _CHUNK = 1 << 16
 _WHITESPACE = " \t\n\r"
 
 
+def _trailing_comma_message() -> str | None:
+    """What the stdlib's JSON reader says of an array's trailing comma, at the comma (Python
+    3.13 and later: "Illegal trailing comma ..."); None where it reports the missing value
+    after the comma instead, as the array reader then does too."""
+    try:
+        json.loads("[1,]")
+    except json.JSONDecodeError as exc:
+        return exc.msg if exc.pos == 2 else None
+    return None
+
+
+_TRAILING_COMMA = _trailing_comma_message()
+
+
 def model_registry() -> dict[str, type[PrefectBaseModel]]:
     """Every model the command line knows, by class name: the objects and the schedules."""
     found: dict[str, type[PrefectBaseModel]] = {}
@@ -165,9 +179,12 @@ class _ArrayItems:
                 char = self._next_char()
                 if char not in (",", "]"):
                     self._fail("Expecting ',' delimiter", self._pos)
-                self._pos += 1
                 if char == "]":
+                    self._pos += 1
                     break
+                if _TRAILING_COMMA is not None and self._after_comma() == "]":
+                    self._fail(_TRAILING_COMMA, self._pos)
+                self._pos += 1
         if self._next_char():
             self._fail("Extra data", self._pos)
 
@@ -210,6 +227,21 @@ class _ArrayItems:
             self._pos = pos
             if pos < len(buf):
                 return buf[pos]
+            if not self._fill():
+                return ""
+
+    def _after_comma(self) -> str:
+        """The next character after the comma at the position, whitespace skipped, or "" at the
+        end of the input; the comma stays in the buffer, so an error can point at it."""
+        skip = 1
+        while True:
+            buf = self._buf
+            pos = self._pos + skip
+            while pos < len(buf) and buf[pos] in _WHITESPACE:
+                pos += 1
+            if pos < len(buf):
+                return buf[pos]
+            skip = pos - self._pos
             if not self._fill():
                 return ""
 

@@ -258,8 +258,11 @@ def structure_uuid(value: Any, _: Any = None) -> UUID:
 # Two layers, as in the reference. ``datetime.datetime`` fields follow pydantic's
 # own parser: RFC 3339-style text, a bare ``YYYY-MM-DD`` date, or a unix timestamp
 # (as a number or as numeric text; milliseconds past 2e10). Prefect's ``DateTime``
-# fields try that first and, for text it rejects, fall back to pendulum's strict
-# parser (ISO 8601 week/ordinal/basic forms, ``now``, ``YYYY/MM/DD``, times of day).
+# fields try that first and, on Python before 3.13, fall back to pendulum's strict
+# parser for text it rejects (ISO 8601 week/ordinal/basic forms, ``now``, ``YYYY/MM/DD``,
+# times of day). On 3.13 and later prefect has no pendulum: a ``DateTime`` field reads
+# exactly as a ``datetime`` field, and a naive result is then made UTC. The hook is
+# chosen once, at import, by the same test prefect makes (``structure_datetime`` below).
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
@@ -430,13 +433,24 @@ def _pydantic_datetime(value: Any) -> _dt.datetime:
             return _dt.datetime(int(text[:4]), int(text[5:7]), int(text[8:10]))
         raise _BadDate(_int_date_reason(text))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if _beyond_json_number(value):
+        if _beyond_json_number(value) or _beyond_float(value):
             raise _BadDate("", "datetime_type")
         return _from_unix(value)
     number = decimal_number(value)
     if number is not None:
         return _from_unix(float(number))
     raise _BadDate("", "datetime_type")
+
+
+def _beyond_float(value: int | float) -> bool:
+    """An integer too large for a float: pydantic holds it as no number of seconds at all."""
+    if value.__class__ is float or -_I64_MAX <= value <= _I64_MAX:
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
 
 
 def _int_date_reason(text: str) -> str:
@@ -521,8 +535,8 @@ def structure_naive_datetime(value: Any, _: Any = None) -> _dt.datetime:
         raise InvalidValue(exc.kind, _DATETIME_MESSAGES[exc.kind].format(exc.reason), value) from None
 
 
-def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
-    """A Prefect ``DateTime`` field: always timezone-aware, naive read as UTC.
+def structure_pendulum_datetime(value: Any, _: Any = None) -> _dt.datetime:
+    """A Prefect ``DateTime`` field before Python 3.13: always timezone-aware, naive read as UTC.
 
     Text pydantic rejects gets a second chance through a port of pendulum's strict
     parser, whose failures are reported as ``value_error`` like the reference does.
@@ -545,6 +559,24 @@ def structure_datetime(value: Any, _: Any = None) -> _dt.datetime:
             raise InvalidValue("value_error", "value is not a valid datetime", value) from None
         result = _pendulum_parse(str.__str__(value))
     return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
+
+
+def structure_stdlib_datetime(value: Any, _: Any = None) -> _dt.datetime:
+    """A Prefect ``DateTime`` field on Python 3.13 and later: a ``datetime`` field's rules
+    and errors (no pendulum fallback), then a naive result is read as UTC."""
+    if value.__class__ is str:
+        fast = _canonical_datetime(value)
+        if fast is not None:
+            return fast
+    result = structure_naive_datetime(value)
+    return result if result.tzinfo is not None else result.replace(tzinfo=UTC)
+
+
+# the hook for Prefect's ``DateTime`` on the running Python, chosen once, as prefect 3.9.1 does
+if sys.version_info >= (3, 13):
+    structure_datetime = structure_stdlib_datetime
+else:
+    structure_datetime = structure_pendulum_datetime
 
 
 # pendulum's strict parser, for the text pydantic turned down -------------------------

@@ -416,13 +416,20 @@ _CLASS_DECODERS: dict[str, Callable[[Any], Any]] = {
     "builtins.set": set,
     "builtins.frozenset": frozenset,
     "builtins.bytes": _bytes,
-    "pathlib.Path": pathlib.Path,
-    "pathlib.PosixPath": pathlib.Path,
-    "pathlib.WindowsPath": pathlib.Path,
-    "pathlib.PurePath": pathlib.PurePath,
-    "pathlib.PurePosixPath": pathlib.PurePosixPath,
-    "pathlib.PureWindowsPath": pathlib.PureWindowsPath,
 }
+#: the path classes, by name; Python 3.13 moved them to ``pathlib._local``, which is the name
+#: prefect writes there, so a result written on any Python reads back on any Python
+_PATH_CLASSES: dict[str, Callable[[Any], Any]] = {
+    "Path": pathlib.Path,
+    "PosixPath": pathlib.Path,
+    "WindowsPath": pathlib.Path,
+    "PurePath": pathlib.PurePath,
+    "PurePosixPath": pathlib.PurePosixPath,
+    "PureWindowsPath": pathlib.PureWindowsPath,
+}
+_CLASS_DECODERS.update(
+    {f"{module}.{name}": cls for module in ("pathlib", "pathlib._local") for name, cls in _PATH_CLASSES.items()}
+)
 _PREFECT_SCHEMA_MODULES = ("prefect.client.schemas.objects.", "prefect.client.schemas.schedules.")
 
 

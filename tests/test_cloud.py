@@ -93,7 +93,8 @@ class TestIPAllowlist:
             ("10.0.0.0/8", "10.0.0.0/8"),
             ("1.2.3.4", "1.2.3.4/32"),
             ("2001:DB8::/32", "2001:db8::/32"),
-            ("::ffff:1.2.3.4", "::ffff:102:304/128"),
+            # an IPv4-mapped address: written as the running stdlib writes it (dotted from 3.13 on)
+            ("::ffff:1.2.3.4", str(ipaddress.IPv6Network("::ffff:1.2.3.4"))),
             ("1.2.3.0/255.255.255.0", "1.2.3.0/24"),
             (16909060, "1.2.3.4/32"),
             ("0.0.0.0/0", "0.0.0.0/0"),

@@ -20,6 +20,14 @@ U = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 INTERVAL = "function-after[validate_timezone(), IntervalSchedule]"
 
 
+def _pendulum_datetime() -> bool:
+    """Whether Prefect's DateTime reads text pydantic rejects with pendulum (a value_error when
+    that fails too): before Python 3.13; from 3.13 on it has pydantic's datetime errors."""
+    import sys
+
+    return sys.version_info < (3, 13)
+
+
 def raised(call: Any, *args: Any) -> ValidationError:
     with pytest.raises(ValidationError) as info:
         call(*args)
@@ -102,7 +110,10 @@ class TestWholeMessages:
                 "  $.level: Input should be a valid integer, unable to parse string as an integer "
                 "[type=int_parsing, input='x']",
                 "  $.message: Input should be a valid string [type=string_type, input=1]",
-                "  $.timestamp: Value error, Unable to parse string [nope] [type=value_error, input='nope']",
+                "  $.timestamp: Value error, Unable to parse string [nope] [type=value_error, input='nope']"
+                if _pendulum_datetime()
+                else "  $.timestamp: Input should be a valid datetime or date, input is too short "
+                "[type=datetime_from_date_parsing, input='nope']",
             ]
         )
 
@@ -158,7 +169,10 @@ class TestWholeMessages:
             [
                 "2 validation errors for FlowRun",
                 "  $.start_time: Value error, Unable to parse string [2024-13-01] "
-                "[type=value_error, input='2024-13-01']",
+                "[type=value_error, input='2024-13-01']"
+                if _pendulum_datetime()
+                else "  $.start_time: Input should be a valid datetime or date, month value is outside expected "
+                "range of 1-12 [type=datetime_from_date_parsing, input='2024-13-01']",
                 "  $.total_run_time: Input should be a valid timedelta, invalid duration format "
                 "[type=time_delta_parsing, input='soon']",
             ]
@@ -185,15 +199,18 @@ class TestJson:
         ("text", "message"),
         [
             ('{"flow_id": ', "Invalid JSON: Expecting value at line 1 column 13"),
-            (
-                '{"flow_id": "x",}',
-                "Invalid JSON: Expecting property name enclosed in double quotes at line 1 column 17",
-            ),
+            ('{"flow_id": "x",}', None),  # a trailing comma: the running stdlib's words (see below)
             ("{}\n  x", "Invalid JSON: Extra data at line 2 column 3"),
             ("", "Invalid JSON: Expecting value at line 1 column 1"),
         ],
     )
-    def test_parse_errors_carry_the_position(self, text: str, message: str) -> None:
+    def test_parse_errors_carry_the_position(self, text: str, message: str | None) -> None:
+        if message is None:  # worded by the stdlib, which names a trailing comma from Python 3.13 on
+            import json
+
+            with pytest.raises(json.JSONDecodeError) as stdlib:
+                json.loads(text)
+            message = f"Invalid JSON: {stdlib.value.msg} at line {stdlib.value.lineno} column {stdlib.value.colno}"
         exc = raised(lo.FlowRun.model_validate_json, text)
         assert exc.errors() == [{"type": "json_invalid", "loc": (), "path": "$", "msg": message, "input": text}]
         assert str(exc) == f"1 validation error for FlowRun\n  $: {message} [type=json_invalid, input={text!r}]"

@@ -286,6 +286,11 @@ class TestDeepNesting:
         ]
 
 
+#: Prefect's DateTime reads text pydantic rejects with pendulum before Python 3.13 (a
+#: value_error then); from 3.13 on it reads as a plain datetime, with pydantic's errors
+PENDULUM_DATETIME = sys.version_info < (3, 13)
+
+
 class TestHugeNumbers:
     BIG = 10**5000
 
@@ -308,7 +313,12 @@ class TestHugeNumbers:
                     "Input should be a valid dictionary or instance of FlowRunPolicy",
                 ),
             ),
-            ("start_time", ("value_error", ("start_time",), "value is not a valid datetime")),
+            (
+                "start_time",
+                ("value_error", ("start_time",), "value is not a valid datetime")
+                if PENDULUM_DATETIME
+                else ("datetime_type", ("start_time",), "Input should be a valid datetime"),
+            ),
             ("total_run_time", ("time_delta_type", ("total_run_time",), "Input should be a valid timedelta")),
         ],
     )
@@ -353,6 +363,9 @@ class TestHugeStrings:
         )
 
 
+_AFTER_9999 = "Input should be a valid datetime, dates after 9999 are not supported as unix timestamps"
+
+
 class TestNonFiniteNumbers:
     """``NaN``/``Infinity`` parse (as in the reference); each field then takes or refuses them."""
 
@@ -361,7 +374,13 @@ class TestNonFiniteNumbers:
         [
             ("run_count", "Infinity", [("finite_number", ("run_count",), "Input should be a finite number")]),
             ("run_count", "NaN", [("finite_number", ("run_count",), "Input should be a finite number")]),
-            ("start_time", "Infinity", [("value_error", ("start_time",), "value is not a valid datetime")]),
+            (
+                "start_time",
+                "Infinity",
+                [("value_error", ("start_time",), "value is not a valid datetime")]
+                if PENDULUM_DATETIME
+                else [("datetime_parsing", ("start_time",), _AFTER_9999)],
+            ),
             (
                 "total_run_time",
                 "NaN",

@@ -13,6 +13,9 @@ Known differences (type and loc still match; only what is listed differs):
 * timedelta: the reason in a ``time_delta_parsing`` message for malformed text
   ("invalid digit in duration", ``"day" identifier ...``); lightschema says
   "invalid duration format".
+Prefect's ``DateTime`` depends on the Python version, as in prefect 3.9.1 itself. Before
+3.13, text pydantic rejects falls back to pendulum's parser, with these known differences:
+
 * DateTime offsets of 24 hours or more: pendulum accepts ``+24:00`` and any negative
   offset (``-55:30``), making datetimes whose ``utcoffset()`` raises; the stdlib cannot
   hold such an offset, so lightschema rejects them (``Unable to parse string``).
@@ -25,6 +28,9 @@ Known differences (type and loc still match; only what is listed differs):
   reference on ~45,000 generated strings with no difference, and its duration reader
   against pendulum's extension directly (``test_generated_durations_read_as_pendulum_does``).
   Results that depend on the clock (``now``, a bare time of day) are not compared here.
+
+From 3.13 on there is no pendulum: a ``DateTime`` reads as a ``datetime`` does (same
+errors), and a naive result is made UTC; the comparisons above then cover every input.
 """
 
 from __future__ import annotations
@@ -45,6 +51,22 @@ from lightschema import objects as light
 from lightschema._hooks import _pendulum_duration, datetime_to_json
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def _pendulum_datetime() -> bool:
+    import sys
+
+    return sys.version_info < (3, 13)
+
+
+#: prefect 3.9.1 reads DateTime text pydantic rejects with pendulum before Python 3.13 only
+PENDULUM_DATETIME = _pendulum_datetime()
+pendulum_only = pytest.mark.skipif(
+    not PENDULUM_DATETIME, reason="prefect 3.9.1 falls back to pendulum for DateTime before Python 3.13 only"
+)
+stdlib_only = pytest.mark.skipif(
+    PENDULUM_DATETIME, reason="prefect 3.9.1 reads DateTime without pendulum from Python 3.13 on"
+)
 
 FLOW_ID = "6f1b1c9e-0d1c-4c4e-9e64-3c1e0b6f7a10"
 
@@ -282,6 +304,10 @@ DATETIMES = [
     2**63,
     -(2**63),
     2**64,
+    2**1024,  # too large for a float: no timestamp at all
+    -(2**1024),
+    2**1024 - 2**970,  # the first integer float() refuses
+    2**1024 - 2**970 - 1,
     1e20,
     -1e15,
     -62167219200000,
@@ -400,8 +426,8 @@ DURATIONS = [
 @pytest.mark.parametrize("kind", ["str", "int", "float", "bool", "uuid", "datetime", "DateTime", "timedelta"])
 @pytest.mark.parametrize("value", COMMON, ids=lambda v: repr(v)[:30])
 def test_common_inputs_match(kind: str, value: Any) -> None:
-    if kind == "DateTime" and value in ("now",):
-        return
+    if kind == "DateTime" and value in ("now",) and PENDULUM_DATETIME:
+        return  # the current time
     assert_same(kind, value)
     assert_light_round_trips(kind, value)
 
@@ -439,6 +465,7 @@ def test_jitter_factor_nan() -> None:
     assert outcome("float", "nan", reference=False) == outcome("float", "nan", reference=True)
 
 
+@pendulum_only
 def test_now_is_current_utc() -> None:
     before = dt.datetime.now(dt.timezone.utc)
     run = light.FlowRun.model_validate({"flow_id": FLOW_ID, "start_time": "now"})
@@ -447,6 +474,7 @@ def test_now_is_current_utc() -> None:
     assert before <= run.start_time <= after
 
 
+@pendulum_only
 @pytest.mark.parametrize("value", ["2020-01-01T00:00:00+24:00", "2020-01-01T00:00:00-55:30"])
 def test_known_difference_offset_of_24_hours(value: str) -> None:
     assert outcome("DateTime", value, reference=True) == ("ok", json.dumps(value))
@@ -454,6 +482,75 @@ def test_known_difference_offset_of_24_hours(value: str) -> None:
         "error",
         [(("start_time",), "value_error", f"Value error, Unable to parse string [{value}]")],
     )
+
+
+#: what pendulum reads (or reads as the current time) and pydantic's datetime does not
+PENDULUM_READS = [
+    "now",
+    "2020-01-01T00",
+    "2020-01-01T0000",
+    "2020-01-01T00:00:00+05",
+    "2020-01-01T00:00:00+0530",
+    "2020-01-01T00:00:00+24:00",
+    "2020-01-01T00:00:00-55:30",
+    "2020/01/01",
+    "2020-W01-1",
+    "2020-001",
+    "20200101T000000",
+    "20200101",
+    "2020-01",
+    "2020",
+    "T12:00:00",
+    "12:00",
+    "12:00:00",
+    "P1D",
+    "2020-01-01/2020-02-01",
+    "2020-01-01T00:00:00/P1D",
+]
+
+
+@stdlib_only
+@pytest.mark.parametrize("value", [*PENDULUM_READS, True, [], 2**1024, float("nan")], ids=lambda v: repr(v)[:40])
+def test_datetime_without_pendulum_matches(value: Any) -> None:
+    """From Python 3.13 on, prefect's DateTime reads as pydantic's datetime: with its errors."""
+    assert_same("DateTime", value)
+    assert_light_round_trips("DateTime", value)
+    # and a refusal is a plain datetime field's (only the field's name differs)
+    kind, errors = outcome("DateTime", value, reference=False)
+    if kind == "error":
+        _, as_datetime = outcome("datetime", value, reference=False)
+        assert [e[1:] for e in errors] == [e[1:] for e in as_datetime]
+
+
+@pytest.mark.parametrize("value", DATETIMES + PENDULUM_READS + COMMON, ids=lambda v: repr(v)[:40])
+def test_stdlib_datetime_hook_is_prefects_rule_from_313(value: Any) -> None:
+    """The DateTime hook of Python 3.13 and later, on any Python: prefect's rule there is a
+    pydantic datetime, then naive made UTC (the reference's datetime field shows the first half)."""
+    light: Any
+    try:
+        light = lightschema._hooks.structure_stdlib_datetime(value)
+    except lightschema.errors.InvalidValue as exc:
+        light = ("error", exc.kind, exc.msg)
+    try:
+        parsed = ref.State.model_validate({"type": "COMPLETED", "timestamp": value}).timestamp
+    except pydantic.ValidationError as exc:
+        [error] = exc.errors(include_url=False)
+        expected: Any = ("error", error["type"], error["msg"])
+    else:
+        expected = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
+    assert light == expected
+    if isinstance(light, dt.datetime):
+        assert light.tzinfo is not None and light.utcoffset() == expected.utcoffset()
+
+
+@stdlib_only
+def test_datetime_hook_is_chosen_by_the_python_version() -> None:
+    assert lightschema._hooks.structure_datetime is lightschema._hooks.structure_stdlib_datetime
+
+
+@pendulum_only
+def test_datetime_hook_is_chosen_by_the_python_version_before_313() -> None:
+    assert lightschema._hooks.structure_datetime is lightschema._hooks.structure_pendulum_datetime
 
 
 # -- generated inputs ----------------------------------------------------------------
@@ -518,7 +615,7 @@ numeric_text = st.one_of(
 @settings(max_examples=100, deadline=None)
 @given(value=date_like_text)
 def test_generated_datetime_text_matches(value: str) -> None:
-    if value == "now" or value.startswith("T") or value[2:3] == ":":
+    if PENDULUM_DATETIME and (value == "now" or value.startswith("T") or value[2:3] == ":"):
         return  # clock-dependent in the reference: a time of day gets today's date
     assert_same("datetime", value)
     assert_same("DateTime", value)
@@ -529,6 +626,7 @@ _MICROS = {"years": 365 * 86_400_000_000, "months": 30 * 86_400_000_000, "weeks"
 _MICROS.update(days=86_400_000_000, hours=3_600_000_000, minutes=60_000_000, seconds=1_000_000, microseconds=1)
 
 
+@pendulum_only  # and prefect 3.9.1 does not install pendulum from 3.13 on
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(st.sampled_from(_DURATION_ATOMS), max_size=7).map(lambda atoms: "P" + "".join(atoms)))
 @example(text="P048W02WT")

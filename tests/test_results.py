@@ -229,6 +229,45 @@ def test_json_record_written_by_prefect(tmp_path: Path) -> None:
     } | {"when": datetime.datetime}
 
 
+PATH_NAMES = {
+    "Path": pathlib.Path,
+    "PosixPath": pathlib.Path,
+    "WindowsPath": pathlib.Path,
+    "PurePath": pathlib.PurePath,
+    "PurePosixPath": pathlib.PurePosixPath,
+    "PureWindowsPath": pathlib.PureWindowsPath,
+}
+
+
+@pytest.mark.parametrize("module", ["pathlib", "pathlib._local"])
+@pytest.mark.parametrize("name", sorted(PATH_NAMES))
+def test_paths_read_back_whichever_python_wrote_them(tmp_path: Path, module: str, name: str) -> None:
+    """Python 3.13 moved the path classes to ``pathlib._local``, the name prefect writes there:
+    both spellings read back on every Python (where the reference reads them, alike)."""
+    metadata = write(tmp_path, {"p": pathlib.Path("/x/y")}, JSONSerializer())
+    stored = tmp_path / "result"
+    written = f"{type(pathlib.Path()).__module__}.{type(pathlib.Path()).__qualname__}"
+    assert written in stored.read_text()
+    stored.write_text(stored.read_text().replace(written, f"{module}.{name}"))
+    ref, light = both({"type": "COMPLETED", "data": metadata})
+    got = light.result()
+    assert got == {"p": PATH_NAMES[name]("/x/y")}
+    assert type(got["p"]) is type(PATH_NAMES[name]("/x/y"))
+    theirs = outcome(ref_result(ref))
+    if theirs[0] == "returned" and isinstance(theirs[1]["p"], pathlib.PurePath):  # the reference knows the name
+        assert theirs == ("returned", got)
+
+
+@pytest.mark.parametrize("name", ["pathlib._local.os", "pathlib._local.Path.home", "pathlib._local", "pathlib.os"])
+def test_other_names_under_pathlib_are_not_imported(tmp_path: Path, name: str) -> None:
+    metadata = write(tmp_path, {"p": pathlib.Path("/x/y")}, JSONSerializer())
+    stored = tmp_path / "result"
+    written = f"{type(pathlib.Path()).__module__}.{type(pathlib.Path()).__qualname__}"
+    stored.write_text(stored.read_text().replace(written, name))
+    _, light = both({"type": "COMPLETED", "data": metadata})
+    assert light.result() == {"p": {"__class__": name, "data": "/x/y"}}
+
+
 @pytest.mark.parametrize("serializer", [JSONSerializer(), CompressedJSONSerializer()], ids=["json", "compressed-json"])
 def test_json_kinds(tmp_path: Path, serializer: RefSerializer[Any]) -> None:
     metadata = write(tmp_path, {"a": [1, "b"]}, serializer)

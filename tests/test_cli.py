@@ -330,7 +330,7 @@ def test_schema_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
 
 def test_models_command() -> None:
     result = run_module("models")
-    reference = json.loads(Path("/work/shared/reference/prefect-3.9.1-objects.schema.json").read_text())["models"]
+    reference = json.loads((ROOT / "tests" / "data" / "prefect-3.9.1-objects.schema.json").read_text())["models"]
     names = sorted({*reference, "CreatedBy", "UpdatedBy", "Serializer", "ResultRecordMetadata"})
     assert (result.returncode, result.stdout, result.stderr) == (0, "".join(n + "\n" for n in names), "")
 

@@ -21,7 +21,8 @@ from lightschema._enums import StateType
 from lightschema._fields import all_of, at_least, at_most, constrained, matches, max_items, max_length, optional
 from lightschema._schema import model_json_schema
 
-REFERENCE = json.loads(Path("/work/shared/reference/prefect-3.9.1-objects.schema.json").read_text())
+#: the reference's schemas, generated from prefect's models and kept in tests/data
+REFERENCE = json.loads((Path(__file__).parent / "data" / "prefect-3.9.1-objects.schema.json").read_text())
 REF_MODELS: dict[str, Any] = REFERENCE["models"]
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "flow_runs.json"
 

@@ -1,7 +1,7 @@
 """Real payloads recorded from a Prefect 3.9.1 server, checked offline on every run.
 
 ``tests/data/live_payloads.json`` is written by ``tests/live/record.py`` (which runs a
-real server); each item is kept exactly as the server sent it.  For every item:
+real server); each item is kept exactly as the server sent it (keys sorted).  For every item:
 lightschema structures it, its JSON dump equals the reference's dump of the same item,
 and the reference reads lightschema's dump back to the same dump.
 """
@@ -9,27 +9,19 @@ and the reference reads lightschema's dump back to the same dump.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import prefect.client.schemas.objects as ref_objects
-import prefect.client.schemas.schedules as ref_schedules
 import pytest
 
 import lightschema
 import lightschema.objects as light_objects
-import lightschema.schedules as light_schedules
-
-CORPUS_PATH = Path(__file__).parent / "data" / "live_payloads.json"
-CORPUS: dict[str, list[dict[str, Any]]] = json.loads(CORPUS_PATH.read_text())
-CASES = [(model, index) for model, items in sorted(CORPUS.items()) for index in range(len(items))]
+from tests.oracle import ref_objects, reference_class
+from tests.payloads import CASES, CORPUS, our_class
 
 
 def classes(model: str) -> tuple[Any, Any]:
-    """lightschema's and the reference's class of that name (schedules live in their own module)."""
-    if hasattr(light_schedules, model):
-        return getattr(light_schedules, model), getattr(ref_schedules, model)
-    return getattr(light_objects, model), getattr(ref_objects, model)
+    """lightschema's and the reference's class of that name."""
+    return our_class(model), reference_class(model)
 
 
 def test_corpus_covers_the_server_models() -> None:
@@ -69,6 +61,7 @@ def test_corpus_covers_the_server_models() -> None:
     assert all(CORPUS.values())
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("model", "index"), CASES, ids=[f"{model}-{index}" for model, index in CASES])
 def test_recorded_payload_conforms(model: str, index: int) -> None:
     item = CORPUS[model][index]
@@ -82,12 +75,14 @@ def test_recorded_payload_conforms(model: str, index: int) -> None:
     assert light_cls.model_validate(expected).model_dump(mode="json") == expected
 
 
+@pytest.mark.oracle
 def test_recorded_flow_runs_read_as_a_list() -> None:
     runs = light_objects.FlowRun.model_validate_list(CORPUS["FlowRun"])
     expected = [ref_objects.FlowRun.model_validate(item).model_dump(mode="json") for item in CORPUS["FlowRun"]]
     assert [run.model_dump(mode="json") for run in runs] == expected
 
 
+@pytest.mark.oracle
 def test_recorded_states_keep_result_metadata() -> None:
     """Persisted results arrive as result metadata, which both sides keep as the same dict."""
     with_data = [item for item in CORPUS["State"] if isinstance(item.get("data"), dict)]
@@ -97,6 +92,7 @@ def test_recorded_states_keep_result_metadata() -> None:
         assert ours == ref_objects.State.model_validate(item).model_dump(mode="json")["data"]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("model", sorted(CORPUS))
 def test_recorded_payloads_read_as_json_lines(model: str) -> None:
     """Each model's recorded payloads, one a line, read in one call as the reference reads each line."""
@@ -112,6 +108,7 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(
     "options",
     [
@@ -146,6 +143,7 @@ _SPECS = [
 ]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("spec", _SPECS, ids=repr)
 @pytest.mark.parametrize("model", sorted(CORPUS))
 def test_include_and_exclude_as_the_reference(model: str, spec: Any) -> None:

@@ -4,6 +4,10 @@
 real server); each item is kept exactly as the server sent it (keys sorted).  For every item:
 lightschema structures it, its JSON dump equals the reference's dump of the same item,
 and the reference reads lightschema's dump back to the same dump.
+
+Without the oracle, the reference's dumps come from the golden file
+``tests/data/live_golden.json`` (see ``tests/golden.py``); with it, the golden file is
+checked to be what the reference makes now.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ import pytest
 
 import lightschema
 import lightschema.objects as light_objects
+from tests import golden
 from tests.oracle import ref_objects, reference_class
 from tests.payloads import CASES, CORPUS, our_class
+
+GOLDEN = golden.load()
 
 
 def classes(model: str) -> tuple[Any, Any]:
@@ -164,3 +171,50 @@ def _outcome(dump: Any, obj: Any) -> str:
         return _canonical(dump(obj))
     except (TypeError, ValueError):  # pydantic's JSON writer wraps the TypeError in its own error
         return "refused"
+
+
+# -- the golden file: the reference's outputs, recorded, for runs without the oracle --------------
+
+
+def test_golden_file_has_an_entry_for_every_recorded_payload() -> None:
+    """In the payloads' order, each for the payload as it is now: re-record it with the payloads."""
+    assert list(GOLDEN["models"]) == sorted(CORPUS)
+    for model, payloads in CORPUS.items():
+        assert [e["sha256"] for e in GOLDEN["models"][model]] == [golden.digest(p) for p in payloads], model
+
+
+@pytest.mark.parametrize(("model", "index"), CASES, ids=[f"{model}-{index}" for model, index in CASES])
+def test_recorded_payload_gives_what_the_reference_gave(model: str, index: int) -> None:
+    """Our dumps of each payload, in both modes and as text, are the reference's, as recorded;
+    compared as text too, for key order and for ``1`` against ``1.0`` or ``true``."""
+    payload, expected = CORPUS[model][index], GOLDEN["models"][model][index]
+    ours = our_class(model).model_validate(payload)
+    got = golden.entry(ours, payload)
+    for part in ("json", "python"):
+        assert got[part] == expected[part], part
+        assert golden.compact(got[part]) == golden.compact(expected[part]), part
+    assert ours.model_dump_json() == golden.json_text(expected)
+    assert our_class(model).model_validate(expected["json"]).model_dump(mode="json") == expected["json"]
+    assert our_class(model).model_validate_json(golden.json_text(expected)) == ours
+
+
+def test_recorded_flow_runs_read_as_a_list_as_the_reference_gave() -> None:
+    runs = light_objects.FlowRun.model_validate_list(CORPUS["FlowRun"])
+    assert [run.model_dump(mode="json") for run in runs] == [e["json"] for e in GOLDEN["models"]["FlowRun"]]
+
+
+@pytest.mark.parametrize("model", sorted(CORPUS))
+def test_recorded_payloads_read_as_json_lines_as_the_reference_gave(model: str) -> None:
+    lines = [json.dumps(item) for item in CORPUS[model]]
+    ours = lightschema.load_json_lines("\n".join(lines).encode(), our_class(model))
+    assert [obj.model_dump(mode="json") for obj in ours] == [e["json"] for e in GOLDEN["models"][model]]
+
+
+@pytest.mark.oracle
+def test_golden_file_is_what_the_reference_gives_now() -> None:
+    """A stale golden file fails here: run ``python tests/record_golden.py``."""
+    now = golden.record()
+    assert {k: v for k, v in now.items() if k != "models"} == {k: v for k, v in GOLDEN.items() if k != "models"}
+    for model, entries in now["models"].items():
+        assert entries == GOLDEN["models"].get(model), f"{model}: stale, run python tests/record_golden.py"
+    assert golden.render(now) == golden.GOLDEN_PATH.read_text(), "stale, run python tests/record_golden.py"

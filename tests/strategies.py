@@ -1,9 +1,10 @@
-"""Hypothesis strategies for wire payloads (JSON-shaped dicts) of the run model.
+"""Hypothesis strategies shared by the test modules: wire payloads (JSON-shaped dicts).
 
 The strategies produce what a Prefect server could send: every field optional
 unless required, edge values included (empty strings, big numbers, offsets,
 unicode). Conformance tests feed them through the reference first and keep only
 what it accepts, so a strategy may occasionally produce an invalid payload.
+A module's own strategies, used nowhere else, stay in that module.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 STATE_TYPES = ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED", "CRASHED", "PAUSED", "CANCELLING"]
 
 uuids = st.uuids().map(str)
+#: a UTC datetime as ``isoformat()`` writes it (``+00:00``)
+utc_stamp_texts = st.datetimes(timezones=st.just(dt.timezone.utc)).map(lambda d: d.isoformat())
 texts = st.text(max_size=12)
 optional_texts = st.none() | texts
 ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
@@ -236,3 +239,9 @@ def task_run() -> st.SearchStrategy[dict[str, Any]]:
         },
         {"task_key": texts, "dynamic_key": texts},
     )
+
+
+def with_base(fields: dict[str, st.SearchStrategy[Any]], optional: dict[str, st.SearchStrategy[Any]]) -> Any:
+    """An object with an id and created/updated stamps, ``fields`` always and ``optional`` sometimes."""
+    base = st.fixed_dictionaries({"id": uuids, "created": utc_stamp_texts, "updated": utc_stamp_texts})
+    return st.builds(lambda b, f: {**b, **f}, base, st.fixed_dictionaries(fields, optional=optional))

@@ -27,11 +27,11 @@ from typing import Any, NamedTuple
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 import lightschema
 from lightschema import _json
 from lightschema.objects import FlowRun, State
+from tests.oracle import ref_objects as ref
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -195,11 +195,13 @@ def assert_written_alike(value: Any) -> None:
             assert repr(dumped(our_run({"p": value}), "text")) == repr(theirs), name
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("value", VALUES.values(), ids=VALUES.keys())
 def test_written_as_the_reference_writes_it(value: Any) -> None:
     assert_written_alike(value)
 
 
+@pytest.mark.oracle
 def test_iterators_are_written_as_arrays_and_read_lazily_in_python_mode() -> None:
     assert dumped(our_run({"p": numbers()}), "json") == dumped(reference_run({"p": numbers()}), "json")
     ours, theirs = our_run({"p": numbers()}).model_dump(), reference_run({"p": numbers()}).model_dump()
@@ -269,6 +271,7 @@ def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     )
 
 
+@pytest.mark.oracle
 @settings(max_examples=200, deadline=None)
 @given(st.recursive(_scalars, _containers, max_leaves=6))
 def test_generated_values_are_written_as_the_reference_writes_them(value: Any) -> None:

@@ -1,7 +1,8 @@
 """The benchmark suite's moving parts on a few objects: corpora, contenders, harness, report.
 
 These check correctness only (same data in, same data out for every contender);
-no figure the harness measures is asserted on.
+no figure the harness measures is asserted on. The corpora are made with the reference,
+so the tests that read one need the oracle.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def contenders() -> list[Any]:
     return found
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("model", corpus.MODELS)
 def test_corpus_is_seeded_wire_data(model: str) -> None:
     """Same seed, same payloads; each is already what the reference dumps; smaller is a prefix."""
@@ -47,6 +49,7 @@ def test_corpus_is_seeded_wire_data(model: str) -> None:
     assert corpus.generate(model, 3) == items[:3]
 
 
+@pytest.mark.oracle
 def test_corpus_cache_slices_larger_files() -> None:
     """A cached corpus serves smaller sizes as its prefix, byte-identical to generating them."""
     big = json.loads(corpus.load("Log", SMALL))
@@ -55,6 +58,7 @@ def test_corpus_cache_slices_larger_files() -> None:
     assert corpus.to_jsonl(big[:2]).splitlines() == [corpus.dumps([item])[1:-1] for item in big[:2]]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("model", corpus.MODELS)
 def test_contenders_agree(model: str) -> None:
     """Every contender with the model reads and writes the corpus back exactly, by every path."""
@@ -115,6 +119,7 @@ class _NoCollect:
         return 0
 
 
+@pytest.mark.oracle
 def test_harness_and_report_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The measurement functions return the documented shapes and the report renders them."""
     monkeypatch.setattr(run_one, "gc", _NoCollect)
@@ -176,6 +181,7 @@ class _RecordingCodec:
     decode_json = decode_jsonl = to_dicts = to_json = from_dicts  # never called here
 
 
+@pytest.mark.oracle
 def test_scaling_reads_new_data_at_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each timed call at a size takes the next disjoint slice of the corpus, so no contender's
     cache of values it has read can serve a call from an earlier one (one slice: repeated),
@@ -192,6 +198,7 @@ def test_scaling_reads_new_data_at_every_call(monkeypatch: pytest.MonkeyPatch) -
     assert codec.calls == [ids[:2], ids[:2], *halves, ids[:4], ids[:4], ids[:4], ids[:4]]
 
 
+@pytest.mark.oracle
 def test_instruction_count_runs_warm_up_then_the_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under callgrind, the child warms up on the corpus's head, then runs the full corpus
     exactly ``passes`` times, so one pass minus none is what the corpus costs."""
@@ -205,6 +212,7 @@ def test_instruction_count_runs_warm_up_then_the_passes(monkeypatch: pytest.Monk
     assert codec.calls == [ids]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("op", run_one.OPERATIONS)
 def test_instruction_count_child_runs_each_operation(op: str) -> None:
     """The child process's work, for every contender that has the operation, on a few objects."""

@@ -10,9 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
-from prefect.settings import PREFECT_CLOUD_API_URL, PREFECT_CLOUD_UI_URL, temporary_settings
-from reference import assert_generated_round_trip, both_reject, conforms
 
 from lightschema._cloud import (
     IPAllowlistEntry,
@@ -20,6 +17,17 @@ from lightschema._cloud import (
     cloud_ui_url,
 )
 from lightschema.errors import ValidationError
+from tests.oracle import (
+    PREFECT_CLOUD_API_URL,
+    PREFECT_CLOUD_UI_URL,
+    assert_generated_round_trip,
+    both_reject,
+    conforms,
+    temporary_settings,
+)
+from tests.oracle import ref_objects as ref
+
+pytestmark = pytest.mark.oracle  # all but two tests compare with the reference
 
 ID = "9f3c1a52-7a0e-4c8b-bf34-0b6f2f7d1a11"
 ID2 = "4d2e8c61-1b3f-4a5d-8e7c-9f0a1b2c3d4e"

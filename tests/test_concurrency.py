@@ -5,49 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 from lightschema import ValidationError
 from lightschema import _concurrency as ls
 from lightschema._enums import ConcurrencyLimitStrategy
+from tests.oracle import assert_conforms, dump_ours, dump_ref, our_errors, reference_errors
+from tests.strategies import uuids
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 STAMPS = {"id": ID, "created": "2020-01-01T00:00:00Z", "updated": "2020-01-02T03:04:05.123456Z"}
 
 
-def dump_ref(name: str, payload: Any) -> dict[str, Any]:
-    return getattr(ref, name).model_validate(payload).model_dump(mode="json")  # type: ignore[no-any-return]
-
-
-def dump_ours(name: str, payload: Any) -> dict[str, Any]:
-    return getattr(ls, name).model_validate(payload).model_dump(mode="json")  # type: ignore[no-any-return]
-
-
-def assert_conforms(name: str, payload: Any) -> dict[str, Any]:
-    """Same JSON from both, and each side reads the other's JSON back unchanged."""
-    theirs, ours = dump_ref(name, payload), dump_ours(name, payload)
-    assert ours == theirs
-    assert dump_ref(name, ours) == ours
-    assert dump_ours(name, theirs) == theirs
-    return ours
-
-
 def ours_and_theirs(name: str, payload: Any) -> tuple[list[Any], list[Any]]:
-    with pytest.raises(pydantic.ValidationError) as theirs:
-        getattr(ref, name).model_validate(payload)
-    with pytest.raises(ValidationError) as ours:
-        getattr(ls, name).model_validate(payload)
-    return (
-        [(e["type"], e["loc"], e["msg"], e["input"]) for e in ours.value.errors()],
-        [(e["type"], e["loc"], e["msg"], e["input"]) for e in theirs.value.errors()],
-    )
+    return our_errors(name, payload), reference_errors(name, payload)
 
 
 class TestConcurrencyOptions:
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "payload",
         [
@@ -67,6 +44,7 @@ class TestConcurrencyOptions:
             "grace_period_seconds": None,
         }
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         ("payload", "expected"),
         [
@@ -98,6 +76,7 @@ class TestConcurrencyOptions:
             ls.ConcurrencyOptions(collision_strategy=ConcurrencyLimitStrategy.ENQUEUE, grace_period_seconds=10)
 
 
+@pytest.mark.oracle
 class TestConcurrencyLimitConfig:
     def test_defaults(self) -> None:
         assert assert_conforms("ConcurrencyLimitConfig", {"limit": 3}) == {
@@ -120,6 +99,7 @@ class TestConcurrencyLimitConfig:
         assert ours == theirs
 
 
+@pytest.mark.oracle
 class TestConcurrencyLeaseHolder:
     @pytest.mark.parametrize("kind", ["flow_run", "task_run", "deployment"])
     def test_conforms(self, kind: str) -> None:
@@ -138,6 +118,7 @@ class TestConcurrencyLeaseHolder:
         )
 
 
+@pytest.mark.oracle
 class TestConcurrencyLimit:
     def test_whole_dump(self) -> None:
         payload = {**STAMPS, "tag": "db", "concurrency_limit": 5, "active_slots": [ID]}
@@ -151,6 +132,7 @@ class TestConcurrencyLimit:
         assert ours == theirs
 
 
+@pytest.mark.oracle
 class TestGlobalConcurrencyLimit:
     def test_whole_dump(self) -> None:
         payload = {
@@ -186,7 +168,6 @@ class TestGlobalConcurrencyLimit:
         assert ours == theirs
 
 
-_uuids = st.uuids().map(str)
 _stamps = st.datetimes(
     min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.timezone.utc)
 )
@@ -200,15 +181,15 @@ concurrency_payloads = st.one_of(
     st.fixed_dictionaries(
         {"limit": st.integers(-5, 10**6)}, optional={"collision_strategy": _strategies, "grace_period_seconds": _grace}
     ).map(lambda p: ("ConcurrencyLimitConfig", p)),
-    st.fixed_dictionaries({"type": st.sampled_from(["flow_run", "task_run", "deployment"]), "id": _uuids}).map(
+    st.fixed_dictionaries({"type": st.sampled_from(["flow_run", "task_run", "deployment"]), "id": uuids}).map(
         lambda p: ("ConcurrencyLeaseHolder", p)
     ),
     st.fixed_dictionaries(
-        {"id": _uuids, "tag": st.text(max_size=10), "concurrency_limit": st.integers(0, 1000)},
-        optional={"created": _stamps, "active_slots": st.lists(_uuids, max_size=3)},
+        {"id": uuids, "tag": st.text(max_size=10), "concurrency_limit": st.integers(0, 1000)},
+        optional={"created": _stamps, "active_slots": st.lists(uuids, max_size=3)},
     ).map(lambda p: ("ConcurrencyLimit", p)),
     st.fixed_dictionaries(
-        {"id": _uuids, "name": st.text(max_size=10), "limit": st.integers(0, 1000)},
+        {"id": uuids, "name": st.text(max_size=10), "limit": st.integers(0, 1000)},
         optional={
             "active": st.one_of(st.none(), st.booleans()),
             "active_slots": st.one_of(st.none(), st.integers(0, 1000)),
@@ -218,6 +199,7 @@ concurrency_payloads = st.one_of(
 )
 
 
+@pytest.mark.oracle
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=concurrency_payloads)
 def test_round_trip_like_the_reference(case: tuple[str, dict[str, Any]]) -> None:

@@ -15,20 +15,8 @@ from typing import Any
 import attrs
 import pytest
 
-import lightschema.objects as light_objects
-import lightschema.schedules as light_schedules
 from lightschema._fields import CHECK
-from tests.test_live_corpus import CASES, CORPUS, classes
-
-MODELS = sorted(
-    {
-        cls
-        for module in (light_objects, light_schedules)
-        for name in module.__all__
-        if attrs.has(cls := getattr(module, name))
-    },
-    key=lambda cls: cls.__name__,
-)
+from tests.payloads import CASES, CORPUS, MODELS, our_class
 
 
 def _defined_classes() -> set[type]:
@@ -58,7 +46,7 @@ def _models_in(value: Any) -> list[Any]:
 
 @pytest.mark.parametrize(("model", "index"), CASES)
 def test_real_payloads_build_what_init_builds(model: str, index: int) -> None:
-    cls, _ = classes(model)
+    cls = our_class(model)
     built = cls.model_validate(CORPUS[model][index])
     defined = _defined_classes()
     for obj in _models_in(built):
@@ -75,7 +63,7 @@ def test_real_payloads_build_what_init_builds(model: str, index: int) -> None:
 
 @pytest.mark.parametrize(("model", "index"), CASES[::7])
 def test_fast_built_objects_stay_frozen_and_copyable(model: str, index: int) -> None:
-    cls, _ = classes(model)
+    cls = our_class(model)
     built = cls.model_validate(CORPUS[model][index])
     first = attrs.fields(cls)[0].name
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -87,7 +75,7 @@ def test_fast_built_objects_stay_frozen_and_copyable(model: str, index: int) -> 
     assert type(copy.copy(built)) is cls
 
 
-@pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", sorted(MODELS.values(), key=lambda cls: cls.__name__), ids=lambda cls: cls.__name__)
 def test_defaults_pass_their_own_checks(cls: type) -> None:
     """The fast path runs a field's check on input only; every default must pass it unchecked."""
     for a in attrs.fields(cls):

@@ -6,39 +6,23 @@ import copy
 import datetime as dt
 from typing import Any, ClassVar
 
-import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 from lightschema import ValidationError
 from lightschema import _deployments as ls
 from lightschema._enums import BranchingScheduleHandling
 from lightschema.schedules import CronSchedule, IntervalSchedule, NoSchedule
+from tests.oracle import assert_conforms, dump_ref, pydantic
+from tests.oracle import ref_objects as ref
+from tests.strategies import uuids
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 FLOW_ID = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
 STAMPS = {"id": ID, "created": "2020-01-01T00:00:00Z", "updated": "2020-01-02T03:04:05.123456Z"}
 INTERVAL_TAG = "function-after[validate_timezone(), IntervalSchedule]"
 NAME_PATTERN_MSG = "String should match pattern '^[^/%&><]+$'"
-
-
-def dump_ref(name: str, payload: Any) -> dict[str, Any]:
-    return getattr(ref, name).model_validate(payload).model_dump(mode="json")  # type: ignore[no-any-return]
-
-
-def dump_ours(name: str, payload: Any) -> dict[str, Any]:
-    return getattr(ls, name).model_validate(payload).model_dump(mode="json")  # type: ignore[no-any-return]
-
-
-def assert_conforms(name: str, payload: Any) -> dict[str, Any]:
-    """Same JSON from both, and each side reads the other's JSON back unchanged."""
-    theirs, ours = dump_ref(name, payload), dump_ours(name, payload)
-    assert ours == theirs
-    assert dump_ref(name, ours) == ours
-    assert dump_ours(name, theirs) == theirs
-    return ours
 
 
 def error_triples(exc: Any) -> list[tuple[Any, ...]]:
@@ -58,10 +42,12 @@ def assert_same_rejection(name: str, payload: Any) -> list[tuple[Any, ...]]:
 
 
 class TestFlow:
+    @pytest.mark.oracle
     def test_whole_dump(self) -> None:
         payload = {**STAMPS, "name": "my-flow", "tags": ["a"], "labels": {"team": "x", "n": 1.5, "ok": True}}
         assert assert_conforms("Flow", payload) == payload
 
+    @pytest.mark.oracle
     def test_defaults(self) -> None:
         assert assert_conforms("Flow", {**STAMPS, "name": "f", "labels": None}) == {
             **STAMPS,
@@ -70,6 +56,7 @@ class TestFlow:
             "labels": {},
         }
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize("name", ["a/b", "50%", "x&y", "<tag>", ""])
     def test_banned_characters_in_name(self, name: str) -> None:
         payload = {**STAMPS, "name": name}
@@ -84,6 +71,7 @@ class TestFlow:
         with pytest.raises(ValidationError):
             ls.Flow(name="a/b")
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "payload", [{}, {"name": 5}, {"name": "f", "tags": "x"}, {"name": "f", "labels": {"a": [1]}}]
     )
@@ -95,6 +83,7 @@ class TestFlow:
 
 
 class TestDeploymentSchedule:
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "schedule",
         [
@@ -129,6 +118,7 @@ class TestDeploymentSchedule:
         assert ours.schedule is schedule
         assert ls.DeploymentSchedule.model_validate({"schedule": NoSchedule()}).schedule == NoSchedule()
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize("runs", [0, -1])
     def test_max_scheduled_runs_positive(self, runs: int) -> None:
         payload = {**STAMPS, "schedule": {}, "max_scheduled_runs": runs}
@@ -136,6 +126,7 @@ class TestDeploymentSchedule:
             ("greater_than", ("max_scheduled_runs",), "Input should be greater than 0")
         ]
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "schedule",
         [
@@ -152,6 +143,7 @@ class TestDeploymentSchedule:
         assert all(loc[0] == "schedule" for _, loc, _ in errors)
         assert ("schedule", INTERVAL_TAG) in {loc[:2] for _, loc, _ in errors}
 
+    @pytest.mark.oracle
     def test_schedule_required(self) -> None:
         assert assert_same_rejection("DeploymentSchedule", {**STAMPS}) == [("missing", ("schedule",), "Field required")]
 
@@ -167,6 +159,7 @@ class TestVersionInfo:
         "meta": {"n": [1, 2]},
     }
 
+    @pytest.mark.oracle
     def test_extra_keys_round_trip(self) -> None:
         assert assert_conforms("VersionInfo", self.PAYLOAD) == self.PAYLOAD
         ours = ls.VersionInfo.model_validate(self.PAYLOAD)
@@ -179,12 +172,14 @@ class TestVersionInfo:
         assert ls.VersionInfo.model_validate(self.PAYLOAD) != plain
         assert plain == ls.VersionInfo.model_validate({"type": "vcs:git", "version": "abc123"})
 
+    @pytest.mark.oracle
     def test_include_exclude_reach_extra_keys(self) -> None:
         ours = ls.VersionInfo.model_validate(self.PAYLOAD)
         theirs = ref.VersionInfo.model_validate(self.PAYLOAD)
         assert ours.model_dump(mode="json", exclude={"branch"}) == theirs.model_dump(mode="json", exclude={"branch"})
         assert ours.model_dump(mode="json", include={"branch"}) == theirs.model_dump(mode="json", include={"branch"})
 
+    @pytest.mark.oracle
     def test_copy_keeps_extra_keys(self) -> None:
         ours = ls.VersionInfo.model_validate(self.PAYLOAD)
         theirs = ref.VersionInfo.model_validate(self.PAYLOAD)
@@ -201,6 +196,7 @@ class TestVersionInfo:
         assert deep == ours and deep.model_extra["meta"] is not ours.model_extra["meta"]
         assert copy.deepcopy(ours) == ours
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize("payload", [{}, {"type": "git"}, {"type": 1, "version": None}])
     def test_rejections_match(self, payload: dict[str, Any]) -> None:
         assert_same_rejection("VersionInfo", payload)
@@ -210,6 +206,7 @@ class TestVersionInfo:
 
 
 class TestDeploymentBranchingOptions:
+    @pytest.mark.oracle
     @pytest.mark.parametrize("payload", [{**STAMPS}, {**STAMPS, "schedule_handling": "keep"}])
     def test_conforms(self, payload: dict[str, Any]) -> None:
         assert_conforms("DeploymentBranchingOptions", payload)
@@ -217,6 +214,7 @@ class TestDeploymentBranchingOptions:
     def test_default(self) -> None:
         assert ls.DeploymentBranchingOptions().schedule_handling is BranchingScheduleHandling.REMOVE
 
+    @pytest.mark.oracle
     def test_rejection(self) -> None:
         assert assert_same_rejection("DeploymentBranchingOptions", {"schedule_handling": "KEEP"}) == [
             ("enum", ("schedule_handling",), "Input should be 'keep', 'remove' or 'inactive'")
@@ -275,25 +273,30 @@ FULL_DEPLOYMENT: dict[str, Any] = {
 
 
 class TestDeployment:
+    @pytest.mark.oracle
     def test_whole_dump(self) -> None:
         assert assert_conforms("Deployment", FULL_DEPLOYMENT) == FULL_DEPLOYMENT
 
+    @pytest.mark.oracle
     def test_defaults(self) -> None:
         dumped = assert_conforms("Deployment", {**STAMPS, "name": "d", "flow_id": FLOW_ID})
         assert dumped["schedules"] == [] and dumped["labels"] == {} and dumped["enforce_parameter_schema"] is True
 
+    @pytest.mark.oracle
     def test_naive_last_polled_is_utc(self) -> None:
         dumped = assert_conforms(
             "Deployment", {**STAMPS, "name": "d", "flow_id": FLOW_ID, "last_polled": "2024-01-01T00:00:00"}
         )
         assert dumped["last_polled"] == "2024-01-01T00:00:00Z"
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize("name", ["a/b", "x>y", ""])
     def test_banned_characters_in_name(self, name: str) -> None:
         assert assert_same_rejection("Deployment", {**STAMPS, "name": name, "flow_id": FLOW_ID}) == [
             ("string_pattern_mismatch", ("name",), NAME_PATTERN_MSG)
         ]
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "changes",
         [
@@ -325,7 +328,6 @@ _json = st.recursive(
     _json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3), max_leaves=6
 )
 _labels = st.dictionaries(_text, st.one_of(st.booleans(), st.integers(-1000, 1000), _text), max_size=3)
-_uuids = st.uuids().map(str)
 _stamps = st.datetimes(
     min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.timezone.utc)
 )
@@ -337,9 +339,9 @@ schedule_dicts = st.one_of(
     st.sampled_from(["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO"]).map(lambda r: {"rrule": r}),
 )
 deployment_schedules = st.fixed_dictionaries(
-    {"id": _uuids, "schedule": schedule_dicts},
+    {"id": uuids, "schedule": schedule_dicts},
     optional={
-        "deployment_id": st.one_of(st.none(), _uuids),
+        "deployment_id": st.one_of(st.none(), uuids),
         "active": st.booleans(),
         "max_scheduled_runs": st.one_of(st.none(), st.integers(1, 1000)),
         "parameters": st.dictionaries(_text, _json, max_size=3),
@@ -353,7 +355,7 @@ version_infos = st.builds(
     st.dictionaries(_text.filter(lambda k: k not in ("type", "version")), _json, max_size=3),
 )
 deployments = st.fixed_dictionaries(
-    {"id": _uuids, "name": _names, "flow_id": _uuids},
+    {"id": uuids, "name": _names, "flow_id": uuids},
     optional={
         "created": _stamps,
         "version": st.one_of(st.none(), _text),
@@ -366,15 +368,16 @@ deployments = st.fixed_dictionaries(
         "tags": st.lists(_text, max_size=3),
         "labels": _labels,
         "last_polled": st.one_of(st.none(), _stamps),
-        "created_by": st.one_of(st.none(), st.fixed_dictionaries({"id": _uuids, "type": _text})),
+        "created_by": st.one_of(st.none(), st.fixed_dictionaries({"id": uuids, "type": _text})),
         "enforce_parameter_schema": st.booleans(),
     },
 )
 flows = st.fixed_dictionaries(
-    {"id": _uuids, "name": _names}, optional={"tags": st.lists(_text, max_size=3), "labels": _labels}
+    {"id": uuids, "name": _names}, optional={"tags": st.lists(_text, max_size=3), "labels": _labels}
 )
 
 
+@pytest.mark.oracle
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     case=st.one_of(

@@ -6,13 +6,11 @@ import enum
 import inspect
 import types
 
-import pydantic
 import pytest
-from prefect.client.schemas import objects as ref_objects
-from prefect.client.schemas import schedules as ref_schedules
 
 import lightschema
 from lightschema import objects, schedules
+from tests.oracle import pydantic, ref_objects, ref_schedules
 
 
 def reference_names(module: types.ModuleType) -> set[str]:
@@ -29,6 +27,7 @@ def reference_names(module: types.ModuleType) -> set[str]:
     return names
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("ours", "theirs"), [(objects, ref_objects), (schedules, ref_schedules)])
 def test_every_reference_model_enum_and_function_has_a_counterpart(
     ours: types.ModuleType, theirs: types.ModuleType

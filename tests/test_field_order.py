@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import attrs
-import pydantic
 import pytest
-from prefect.client.schemas import objects as ref_objects
-from prefect.client.schemas import schedules as ref_schedules
 
 from lightschema import objects, schedules
+from tests.oracle import HAS_ORACLE, pydantic, ref_objects, ref_schedules
 
+pytestmark = pytest.mark.oracle
+
+#: (ours, the reference's) for every model of the reference (none without it: all is skipped then)
 PAIRS = [
     (getattr(ours_module, name), getattr(ref_module, name))
     for ours_module, ref_module in ((objects, ref_objects), (schedules, ref_schedules))
     for name in ours_module.__all__
-    if isinstance(getattr(ref_module, name, None), type) and issubclass(getattr(ref_module, name), pydantic.BaseModel)
+    if HAS_ORACLE
+    and isinstance(getattr(ref_module, name, None), type)
+    and issubclass(getattr(ref_module, name), pydantic.BaseModel)
 ]
 
 

@@ -14,103 +14,14 @@ import sys
 import textwrap
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lightschema
 import lightschema.objects as lo
-import lightschema.schedules as lsch
 from lightschema import ValidationError
-
-ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-ID2 = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
-STAMP = "2024-05-06T07:08:09.123456Z"
-OBJ = {"id": ID, "created": STAMP, "updated": STAMP}
-#: the smallest payload each model accepts (the reference accepts it too)
-MINIMAL: dict[str, dict[str, Any]] = {
-    "Agent": {**OBJ, "name": "calm-otter", "work_queue_id": ID2},
-    "Artifact": {**OBJ},
-    "ArtifactCollection": {**OBJ, "key": "k", "latest_id": ID2},
-    "BlockDocument": {**OBJ, "name": "doc", "block_schema_id": ID2, "block_type_id": ID2},
-    "BlockDocumentReference": {
-        **OBJ,
-        "name": "ref",
-        "parent_block_document_id": ID2,
-        "reference_block_document_id": ID,
-    },
-    "BlockSchema": {**OBJ, "checksum": "sha256:abc", "block_type_id": ID2},
-    "BlockSchemaReference": {**OBJ, "name": "ref", "parent_block_schema_id": ID2, "reference_block_schema_id": ID},
-    "BlockType": {**OBJ, "name": "bt", "slug": "bt"},
-    "ConcurrencyLeaseHolder": {"type": "flow_run", "id": ID2},
-    "ConcurrencyLimit": {**OBJ, "tag": "t", "concurrency_limit": 3},
-    "ConcurrencyLimitConfig": {"limit": 2},
-    "ConcurrencyOptions": {"collision_strategy": "ENQUEUE"},
-    "Configuration": {**OBJ, "key": "k", "value": {}},
-    "Constant": {"type": "int"},
-    "CreatedBy": {},
-    "CsrfToken": {**OBJ, "token": "t", "client": "c", "expiration": STAMP},
-    "Deployment": {**OBJ, "name": "dep", "flow_id": ID2},
-    "DeploymentBranchingOptions": {},
-    "DeploymentSchedule": {**OBJ, "schedule": {"interval": 60}},
-    "Flow": {**OBJ, "name": "flow"},
-    "FlowRun": {**OBJ, "flow_id": ID2},
-    "FlowRunInput": {**OBJ, "flow_run_id": ID2, "key": "k", "value": "v"},
-    "FlowRunPolicy": {},
-    "FlowRunResult": {"id": ID2},
-    "GlobalConcurrencyLimit": {**OBJ, "name": "g", "limit": 1},
-    "IPAllowlist": {"entries": []},
-    "IPAllowlistEntry": {"ip_network": "10.0.0.0/8", "enabled": True},
-    "IPAllowlistMyAccessResponse": {"allowed": True, "detail": "ok"},
-    "Integration": {"name": "prefect-aws", "version": "0.5.0"},
-    "Log": {**OBJ, "name": "n", "level": 20, "message": "m", "timestamp": STAMP},
-    "Parameter": {"name": "p"},
-    "QueueFilter": {},
-    "ResultRecordMetadata": {"storage_key": "k"},
-    "Serializer": {"type": "json"},
-    "RunInput": {"input_type": "x"},
-    "SavedSearch": {**OBJ, "name": "s"},
-    "SavedSearchFilter": {"object": "o", "property": "p", "type": "t", "operation": "op", "value": 1},
-    "ServerDefaultResultStorage": {},
-    "ServerDefaultResultStorageUpdate": {"default_result_storage_block_id": ID2},
-    "State": {**OBJ, "type": "RUNNING", "timestamp": STAMP},
-    "StateDetails": {},
-    "TaskRun": {**OBJ, "task_key": "k", "dynamic_key": "0"},
-    "TaskRunPolicy": {},
-    "TaskRunResult": {"id": ID2},
-    "UpdatedBy": {},
-    "Variable": {**OBJ, "name": "v", "value": 1},
-    "VersionInfo": {"type": "git", "version": "1"},
-    "WorkPool": {**OBJ, "name": "pool", "type": "process", "default_queue_id": ID2},
-    "WorkPoolStorageConfiguration": {},
-    "WorkQueue": {**OBJ, "name": "default", "work_pool_id": ID2},
-    "WorkQueueHealthPolicy": {},
-    "WorkQueueStatusDetail": {"healthy": True, "health_check_policy": {}},
-    "Worker": {**OBJ, "name": "w", "work_pool_id": ID2},
-    "WorkerMetadata": {"integrations": []},
-    "Workspace": {
-        "account_id": ID,
-        "account_name": "A",
-        "account_handle": "a",
-        "workspace_id": ID2,
-        "workspace_name": "P",
-        "workspace_description": "",
-        "workspace_handle": "p",
-    },
-    "CronSchedule": {"cron": "0 0 * * *"},
-    "IntervalSchedule": {"interval": 60, "anchor_date": STAMP},
-    "NoSchedule": {},
-    "RRuleSchedule": {"rrule": "FREQ=DAILY"},
-}
-
-MODELS: dict[str, Any] = {
-    name: getattr(module, name)
-    for module in (lo, lsch)
-    for name in module.__all__
-    if isinstance(getattr(module, name), type) and attrs.has(getattr(module, name))
-}
-NAMES = sorted(MODELS)
+from tests.payloads import ID, MINIMAL, MODELS, NAMES
 
 json_scalars = st.one_of(
     st.none(),

@@ -40,17 +40,18 @@ import json
 import warnings
 from typing import Any
 
-import pydantic
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 import lightschema
 from lightschema import objects as light
 from lightschema._hooks import _pendulum_duration, datetime_to_json
+from tests.oracle import pydantic
+from tests.oracle import ref_objects as ref
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+pytestmark = pytest.mark.oracle  # all but two tests compare with the reference (or read pendulum)
 
 
 def _pendulum_datetime() -> bool:

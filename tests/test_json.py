@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 from lightschema import _json
 from lightschema import objects as ls
 from lightschema._base import validate_json_text
+from tests.oracle import ref_objects as ref
 
 RUNS = json.loads((Path(__file__).parent.parent / "examples" / "flow_runs.json").read_text())
 FLOW_ID = "2b5c5a7e-8a5c-4e5f-9a0e-6f1c2d3e4f50"
@@ -84,6 +84,7 @@ def stdlib_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("name", "payload"), CASES)
 def test_text_is_the_references(name: str, payload: dict[str, Any]) -> None:
     pytest.importorskip("orjson")
@@ -91,6 +92,7 @@ def test_text_is_the_references(name: str, payload: dict[str, Any]) -> None:
     assert getattr(ls, name).model_validate(payload).model_dump_json() == expected
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("name", "payload"), CASES)
 def test_stdlib_path_writes_the_same_data(name: str, payload: dict[str, Any], stdlib_only: None) -> None:
     expected = json.loads(getattr(ref, name).model_validate(payload).model_dump_json())
@@ -99,6 +101,7 @@ def test_stdlib_path_writes_the_same_data(name: str, payload: dict[str, Any], st
     assert "NaN" not in text and "Infinity" not in text
 
 
+@pytest.mark.oracle
 def test_values_orjson_would_write_differently_fall_back() -> None:
     pytest.importorskip("orjson")
     odd_offset = dt.timezone(dt.timedelta(seconds=30))  # the reference drops the seconds
@@ -120,6 +123,7 @@ def test_indent_and_exclude_use_the_json_mode_dump() -> None:
     assert json.loads(run.model_dump_json(exclude={"state"})) == run.model_dump(mode="json", exclude={"state"})
 
 
+@pytest.mark.oracle
 def test_dump_json_of_a_list_is_the_references() -> None:
     pytest.importorskip("orjson")
     from pydantic import TypeAdapter

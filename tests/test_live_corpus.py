@@ -1,35 +1,34 @@
 """Real payloads recorded from a Prefect 3.9.1 server, checked offline on every run.
 
 ``tests/data/live_payloads.json`` is written by ``tests/live/record.py`` (which runs a
-real server); each item is kept exactly as the server sent it.  For every item:
+real server); each item is kept exactly as the server sent it (keys sorted).  For every item:
 lightschema structures it, its JSON dump equals the reference's dump of the same item,
 and the reference reads lightschema's dump back to the same dump.
+
+Without the oracle, the reference's dumps come from the golden file
+``tests/data/live_golden.json`` (see ``tests/golden.py``); with it, the golden file is
+checked to be what the reference makes now.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import prefect.client.schemas.objects as ref_objects
-import prefect.client.schemas.schedules as ref_schedules
 import pytest
 
 import lightschema
 import lightschema.objects as light_objects
-import lightschema.schedules as light_schedules
+from tests import golden
+from tests.oracle import ref_objects, reference_class
+from tests.payloads import CASES, CORPUS, our_class
 
-CORPUS_PATH = Path(__file__).parent / "data" / "live_payloads.json"
-CORPUS: dict[str, list[dict[str, Any]]] = json.loads(CORPUS_PATH.read_text())
-CASES = [(model, index) for model, items in sorted(CORPUS.items()) for index in range(len(items))]
+GOLDEN = golden.load()
 
 
 def classes(model: str) -> tuple[Any, Any]:
-    """lightschema's and the reference's class of that name (schedules live in their own module)."""
-    if hasattr(light_schedules, model):
-        return getattr(light_schedules, model), getattr(ref_schedules, model)
-    return getattr(light_objects, model), getattr(ref_objects, model)
+    """lightschema's and the reference's class of that name."""
+    return our_class(model), reference_class(model)
 
 
 def test_corpus_covers_the_server_models() -> None:
@@ -69,6 +68,7 @@ def test_corpus_covers_the_server_models() -> None:
     assert all(CORPUS.values())
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(("model", "index"), CASES, ids=[f"{model}-{index}" for model, index in CASES])
 def test_recorded_payload_conforms(model: str, index: int) -> None:
     item = CORPUS[model][index]
@@ -82,12 +82,14 @@ def test_recorded_payload_conforms(model: str, index: int) -> None:
     assert light_cls.model_validate(expected).model_dump(mode="json") == expected
 
 
+@pytest.mark.oracle
 def test_recorded_flow_runs_read_as_a_list() -> None:
     runs = light_objects.FlowRun.model_validate_list(CORPUS["FlowRun"])
     expected = [ref_objects.FlowRun.model_validate(item).model_dump(mode="json") for item in CORPUS["FlowRun"]]
     assert [run.model_dump(mode="json") for run in runs] == expected
 
 
+@pytest.mark.oracle
 def test_recorded_states_keep_result_metadata() -> None:
     """Persisted results arrive as result metadata, which both sides keep as the same dict."""
     with_data = [item for item in CORPUS["State"] if isinstance(item.get("data"), dict)]
@@ -97,6 +99,7 @@ def test_recorded_states_keep_result_metadata() -> None:
         assert ours == ref_objects.State.model_validate(item).model_dump(mode="json")["data"]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("model", sorted(CORPUS))
 def test_recorded_payloads_read_as_json_lines(model: str) -> None:
     """Each model's recorded payloads, one a line, read in one call as the reference reads each line."""
@@ -112,6 +115,7 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize(
     "options",
     [
@@ -146,6 +150,7 @@ _SPECS = [
 ]
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("spec", _SPECS, ids=repr)
 @pytest.mark.parametrize("model", sorted(CORPUS))
 def test_include_and_exclude_as_the_reference(model: str, spec: Any) -> None:
@@ -166,3 +171,50 @@ def _outcome(dump: Any, obj: Any) -> str:
         return _canonical(dump(obj))
     except (TypeError, ValueError):  # pydantic's JSON writer wraps the TypeError in its own error
         return "refused"
+
+
+# -- the golden file: the reference's outputs, recorded, for runs without the oracle --------------
+
+
+def test_golden_file_has_an_entry_for_every_recorded_payload() -> None:
+    """In the payloads' order, each for the payload as it is now: re-record it with the payloads."""
+    assert list(GOLDEN["models"]) == sorted(CORPUS)
+    for model, payloads in CORPUS.items():
+        assert [e["sha256"] for e in GOLDEN["models"][model]] == [golden.digest(p) for p in payloads], model
+
+
+@pytest.mark.parametrize(("model", "index"), CASES, ids=[f"{model}-{index}" for model, index in CASES])
+def test_recorded_payload_gives_what_the_reference_gave(model: str, index: int) -> None:
+    """Our dumps of each payload, in both modes and as text, are the reference's, as recorded;
+    compared as text too, for key order and for ``1`` against ``1.0`` or ``true``."""
+    payload, expected = CORPUS[model][index], GOLDEN["models"][model][index]
+    ours = our_class(model).model_validate(payload)
+    got = golden.entry(ours, payload)
+    for part in ("json", "python"):
+        assert got[part] == expected[part], part
+        assert golden.compact(got[part]) == golden.compact(expected[part]), part
+    assert ours.model_dump_json() == golden.json_text(expected)
+    assert our_class(model).model_validate(expected["json"]).model_dump(mode="json") == expected["json"]
+    assert our_class(model).model_validate_json(golden.json_text(expected)) == ours
+
+
+def test_recorded_flow_runs_read_as_a_list_as_the_reference_gave() -> None:
+    runs = light_objects.FlowRun.model_validate_list(CORPUS["FlowRun"])
+    assert [run.model_dump(mode="json") for run in runs] == [e["json"] for e in GOLDEN["models"]["FlowRun"]]
+
+
+@pytest.mark.parametrize("model", sorted(CORPUS))
+def test_recorded_payloads_read_as_json_lines_as_the_reference_gave(model: str) -> None:
+    lines = [json.dumps(item) for item in CORPUS[model]]
+    ours = lightschema.load_json_lines("\n".join(lines).encode(), our_class(model))
+    assert [obj.model_dump(mode="json") for obj in ours] == [e["json"] for e in GOLDEN["models"][model]]
+
+
+@pytest.mark.oracle
+def test_golden_file_is_what_the_reference_gives_now() -> None:
+    """A stale golden file fails here: run ``python tests/record_golden.py``."""
+    now = golden.record()
+    assert {k: v for k, v in now.items() if k != "models"} == {k: v for k, v in GOLDEN.items() if k != "models"}
+    for model, entries in now["models"].items():
+        assert entries == GOLDEN["models"].get(model), f"{model}: stale, run python tests/record_golden.py"
+    assert golden.render(now) == golden.GOLDEN_PATH.read_text(), "stale, run python tests/record_golden.py"

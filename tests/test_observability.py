@@ -11,8 +11,6 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
-from reference import assert_generated_round_trip, both_reject, conforms
 
 from lightschema._observability import (
     Artifact,
@@ -21,6 +19,9 @@ from lightschema._observability import (
     Variable,
 )
 from lightschema.errors import ValidationError
+from tests.oracle import assert_generated_round_trip, both_reject, conforms
+from tests.oracle import ref_objects as ref
+from tests.strategies import utc_stamp_texts, uuids, with_base
 
 ID = "9f3c1a52-7a0e-4c8b-bf34-0b6f2f7d1a11"
 ID2 = "4d2e8c61-1b3f-4a5d-8e7c-9f0a1b2c3d4e"
@@ -29,6 +30,7 @@ BASE = {"id": ID, "created": STAMP, "updated": STAMP}
 
 
 class TestLog:
+    @pytest.mark.oracle
     def test_round_trip(self) -> None:
         dumped = conforms(
             "Log",
@@ -48,11 +50,13 @@ class TestLog:
         log = Log(name="n", level=1, message="m", timestamp=dt.datetime.now(dt.timezone.utc))  # type: ignore[arg-type]
         assert log.id.version == 7
 
+    @pytest.mark.oracle
     def test_rejections(self) -> None:
         both_reject("Log", {"name": 1, "level": "high", "message": None})
 
 
 class TestArtifact:
+    @pytest.mark.oracle
     def test_round_trip_with_any_data(self) -> None:
         for data in [{"a": [1, {"b": None}]}, [1, 2], "text", 3.5, None, True]:
             conforms(
@@ -69,17 +73,20 @@ class TestArtifact:
                 },
             )
 
+    @pytest.mark.oracle
     def test_metadata_values_are_cut_at_500(self) -> None:
         long = "é" * 501
         dumped = conforms("Artifact", {**BASE, "metadata_": {"long": long, "edge": "x" * 500, "short": ""}})
         assert dumped["metadata_"] == {"long": "é" * 500 + "...", "edge": "x" * 500, "short": ""}
         assert conforms("Artifact", {**BASE, "metadata_": dumped["metadata_"]}) == dumped
 
+    @pytest.mark.oracle
     def test_constructor_cuts_too(self) -> None:
         made = Artifact(metadata_={"a": "z" * 600})
         assert made.metadata_ == {"a": "z" * 500 + "..."}
         assert ref.Artifact(metadata_={"a": "z" * 600}).metadata_ == made.metadata_
 
+    @pytest.mark.oracle
     def test_metadata_must_be_text(self) -> None:
         assert both_reject("Artifact", {"metadata_": {"a": 1, "b": "ok", "c": None}}) == [
             (("metadata_", "a"), "string_type", "Input should be a valid string"),
@@ -94,6 +101,7 @@ class TestArtifact:
         assert "metadata" not in dumped and dumped["metadata_"] is None
 
 
+@pytest.mark.oracle
 class TestArtifactCollection:
     def test_round_trip_keeps_long_metadata(self) -> None:
         dumped = conforms(
@@ -110,6 +118,7 @@ class TestArtifactCollection:
 
 
 class TestVariable:
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         "value",
         [
@@ -136,6 +145,7 @@ class TestVariable:
     def test_values_accepted(self, value: Any) -> None:
         conforms("Variable", {**BASE, "name": "n", "value": value, "tags": ["a"]})
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize(
         ("value", "msg"),
         [
@@ -164,18 +174,21 @@ class TestVariable:
                 ours_ok = False
             assert ours_ok == theirs_ok, size
 
+    @pytest.mark.oracle
     def test_tuple_becomes_list_and_other_types_fail_each_member(self) -> None:
         assert Variable.model_validate({"name": "n", "value": (1, 2)}).value == [1, 2]
         assert both_reject("Variable", {"name": "n", "value": frozenset()}) == [
             (("value",), "value_error", "Value error, Variable value must be serializable to JSON")
         ]
 
+    @pytest.mark.oracle
     def test_name_length(self) -> None:
         conforms("Variable", {**BASE, "name": "n" * 255, "value": 1})
         assert both_reject("Variable", {"name": "n" * 256, "value": 1}) == [
             (("name",), "string_too_long", "String should have at most 255 characters")
         ]
 
+    @pytest.mark.oracle
     def test_value_is_required_but_may_be_null(self) -> None:
         assert both_reject("Variable", {"name": "n"}) == [(("value",), "missing", "Field required")]
         assert conforms("Variable", {**BASE, "name": "n", "value": None})["value"] is None
@@ -191,6 +204,7 @@ class TestVariable:
 
 
 class TestFlowRunInput:
+    @pytest.mark.oracle
     def test_round_trip_and_decoded_value(self) -> None:
         payload = {
             **BASE,
@@ -217,16 +231,19 @@ class TestFlowRunInput:
         with pytest.raises(ValueError):
             orjson.loads(text)
 
+    @pytest.mark.oracle
     @pytest.mark.parametrize("key", ["Upper", "under_score", "dot.ted", "sp ace"])
     def test_key_rules(self, key: str) -> None:
         assert both_reject("FlowRunInput", {"flow_run_id": ID2, "key": key, "value": "1"}) == [
             (("key",), "value_error", "Value error, value must only contain lowercase letters, numbers, and dashes.")
         ]
 
+    @pytest.mark.oracle
     def test_empty_key_is_allowed(self) -> None:
         conforms("FlowRunInput", {**BASE, "flow_run_id": ID2, "key": "", "value": "1"})
 
 
+@pytest.mark.oracle
 class TestSavedSearch:
     def test_round_trip(self) -> None:
         flt = {"object": "flow", "property": "name", "type": "string", "operation": "equals", "value": ["a", 1]}
@@ -246,6 +263,7 @@ class TestSavedSearch:
         assert conforms("SavedSearch", {**BASE, "name": "n"})["filters"] == []
 
 
+@pytest.mark.oracle
 class TestConfiguration:
     def test_round_trip(self) -> None:
         conforms("Configuration", {**BASE, "key": "telemetry", "value": {"enabled": True, "n": [1]}})
@@ -258,8 +276,6 @@ class TestConfiguration:
 # -- generated payloads ----------------------------------------------------------------------
 
 _text = st.text(max_size=10)
-_uuids = st.uuids().map(str)
-_stamps = st.datetimes(timezones=st.just(dt.timezone.utc)).map(lambda d: d.isoformat())
 _json = st.recursive(
     st.none()
     | st.booleans()
@@ -271,47 +287,43 @@ _json = st.recursive(
 )
 
 
-def _with_base(fields: dict[str, st.SearchStrategy[Any]], optional: dict[str, st.SearchStrategy[Any]]) -> Any:
-    base = st.fixed_dictionaries({"id": _uuids, "created": _stamps, "updated": _stamps})
-    return st.builds(lambda b, f: {**b, **f}, base, st.fixed_dictionaries(fields, optional=optional))
-
-
 _artifact_fields = {
     "type": st.none() | _text,
     "description": st.none() | _text,
     "data": _json,
     "metadata_": st.none() | st.dictionaries(_text, st.text(max_size=600), max_size=3),
-    "flow_run_id": st.none() | _uuids,
-    "task_run_id": st.none() | _uuids,
+    "flow_run_id": st.none() | uuids,
+    "task_run_id": st.none() | uuids,
 }
 saved_search_filters = st.fixed_dictionaries(
     {"object": _text, "property": _text, "type": _text, "operation": _text, "value": _json}
 )
 STRATEGIES = {
-    "Log": _with_base(
-        {"name": _text, "level": st.integers(0, 50), "message": _text, "timestamp": _stamps},
-        {"flow_run_id": st.none() | _uuids, "task_run_id": st.none() | _uuids},
+    "Log": with_base(
+        {"name": _text, "level": st.integers(0, 50), "message": _text, "timestamp": utc_stamp_texts},
+        {"flow_run_id": st.none() | uuids, "task_run_id": st.none() | uuids},
     ),
-    "Artifact": _with_base({}, {"key": st.none() | _text, **_artifact_fields}),
-    "ArtifactCollection": _with_base({"key": _text, "latest_id": _uuids}, _artifact_fields),
-    "Variable": _with_base(
+    "Artifact": with_base({}, {"key": st.none() | _text, **_artifact_fields}),
+    "ArtifactCollection": with_base({"key": _text, "latest_id": uuids}, _artifact_fields),
+    "Variable": with_base(
         {"name": st.text(max_size=300), "value": _json | st.text(min_size=4990, max_size=5010)},
         {"tags": st.lists(_text, max_size=3)},
     ),
-    "FlowRunInput": _with_base(
+    "FlowRunInput": with_base(
         {
-            "flow_run_id": _uuids,
+            "flow_run_id": uuids,
             "key": st.from_regex(r"[a-zA-Z0-9_-]{0,8}", fullmatch=True),
             "value": _json.map(json.dumps),
         },
         {"sender": st.none() | _text},
     ),
     "SavedSearchFilter": saved_search_filters,
-    "SavedSearch": _with_base({"name": _text}, {"filters": st.lists(saved_search_filters, max_size=3)}),
-    "Configuration": _with_base({"key": _text, "value": st.dictionaries(_text, _json, max_size=3)}, {}),
+    "SavedSearch": with_base({"name": _text}, {"filters": st.lists(saved_search_filters, max_size=3)}),
+    "Configuration": with_base({"key": _text, "value": st.dictionaries(_text, _json, max_size=3)}, {}),
 }
 
 
+@pytest.mark.oracle
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())

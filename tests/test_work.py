@@ -10,15 +10,17 @@ import uuid
 from typing import Any, ClassVar
 
 import attrs
-import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from prefect.client.schemas import objects as ref
 
 import lightschema
 from lightschema import _work as ls
 from lightschema._enums import WorkerStatus, WorkPoolStatus, WorkQueueStatus
+from tests.oracle import pydantic
+from tests.oracle import ref_objects as ref
+
+pytestmark = pytest.mark.oracle  # most tests compare with the reference
 
 UTC = dt.timezone.utc
 ID = "6b9f1a10-5a8d-4a8c-8b0e-2a4f2f0c9d11"

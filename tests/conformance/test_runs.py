@@ -14,18 +14,18 @@ import json
 import warnings
 from typing import Any
 
-import pydantic
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from prefect._internal.schemas import fields as ref_fields
-from prefect.client.schemas import objects as ref
 
 import lightschema
 from lightschema import objects as light
 from tests import strategies as s
+from tests.oracle import pydantic, ref_fields
+from tests.oracle import ref_objects as ref
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
+pytestmark = pytest.mark.oracle
 
 #: name -> (reference class, lightschema class, payload strategy, required keys)
 CLASSES: dict[str, tuple[Any, Any, Any, tuple[str, ...]]] = {

@@ -1,0 +1,1 @@
+"""lightschema's test suite; its shared modules are imported as ``tests.<module>``."""

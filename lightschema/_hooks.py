@@ -352,9 +352,15 @@ def _unix_parts(value: int | float) -> tuple[int, int]:
     if math.isinf(value):
         raise _BadDate(_TOO_LATE if value > 0 else _TOO_EARLY, "datetime_parsing")
     if abs(value) > _MS_THRESHOLD:
-        return math.floor(value / 1000), round(value % 1000 * 1000)
+        return math.floor(value / 1000), _round_half_up(value % 1000 * 1000)
     seconds = math.floor(value)
-    return seconds, round((value - seconds) * 1_000_000)
+    return seconds, _round_half_up((value - seconds) * 1_000_000)
+
+
+def _round_half_up(micros: float) -> int:
+    """A non-negative float rounded as Rust rounds it, halves up (``round`` rounds halves to even)."""
+    whole = math.floor(micros)
+    return whole + (micros - whole >= 0.5)
 
 
 def _from_unix(value: int | float, kind: str = "datetime_parsing") -> _dt.datetime:

@@ -17,7 +17,7 @@ import functools
 import re
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 import attrs
 
@@ -186,6 +186,10 @@ def _field_values(field: int, expr: str, fields: list[str], nth_days: dict[Any, 
             raise _BadCron(expr)
         expr = "*"
     pending: list[Any] = list(expr.split(","))
+    # every item a range stands for, pushed once: an item's outcome depends on its text
+    # alone, so a repeat adds nothing (croniter checks its whole pending list instead,
+    # quadratic in the number of ranges)
+    pushed: set[Any] = set()
     values: set[Any] = set()
     while pending:
         text = str(pending.pop())
@@ -208,7 +212,9 @@ def _field_values(field: int, expr: str, fields: list[str], nth_days: dict[Any, 
             t = f"{split.group(1)}-{high_bound}/{split.group(2)}" if split else text
             m = pats["range"].search(t)
         if m is not None:
-            pending += [v for v in _range_items(field, m, count, nth) if v not in pending]
+            fresh = [v for v in _range_items(field, m, count, nth) if v not in pushed]
+            pushed.update(fresh)
+            pending += fresh
             continue
         if t.startswith("-"):
             raise _BadCron(t)
@@ -305,8 +311,25 @@ def is_valid_cron(expression: str) -> bool:
     return isinstance(expression, str) and _valid_cron_text(str(expression))
 
 
-#: a response's deployments share a handful of schedules: each text is checked once
-@functools.lru_cache(maxsize=1024)
+_T = TypeVar("_T")
+_CHECKED_TEXTS = 1024
+_CHECKED_TEXT_MAX = 256  # characters: real schedules are far shorter
+
+
+def _checked_once(check: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``check``, remembered for short texts: a response's deployments share a handful of
+    schedules, so each is checked once. Longer texts are checked every time, so the cache
+    stays small in bytes as well as in entries, whatever arrives."""
+    remembered = functools.lru_cache(maxsize=_CHECKED_TEXTS)(check)
+
+    @functools.wraps(check)
+    def run(text: str) -> _T:
+        return remembered(text) if len(text) <= _CHECKED_TEXT_MAX else check(text)
+
+    return run
+
+
+@_checked_once
 def _valid_cron_text(expression: str) -> bool:
     text = expression.lower()
     fields = _CRON_SHORTHANDS.get(text, text).split()
@@ -353,9 +376,9 @@ def _check_rrule(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=1024)
+@_checked_once
 def _rrule_problem(value: str) -> str | None:
-    """What dateutil finds wrong with an rrule text, or None; once per text, like cron."""
+    """What dateutil finds wrong with an rrule text, or None; once per short text, like cron."""
     from dateutil.rrule import rrulestr
 
     try:

@@ -357,6 +357,32 @@ def test_cron_validator_agrees_with_reference(data: st.DataObject) -> None:
     assert got == expected
 
 
+def test_cron_and_rrule_checks_keep_no_long_texts() -> None:
+    """Rejected long texts are not remembered (a cache of whole inputs kept 575 MiB alive
+    after 256 texts of 1 MiB each)."""
+    import gc
+    import tracemalloc
+
+    def reject(schedule: Any, field: str, text: str) -> None:
+        with pytest.raises(ValidationError):
+            schedule.model_validate({field: text})
+
+    reject(ls.CronSchedule, "cron", "x")
+    reject(ls.RRuleSchedule, "rrule", "x")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(48):
+            reject(ls.CronSchedule, "cron", f"{i} " + "x" * 2**20)
+            reject(ls.RRuleSchedule, "rrule", f"FREQ=DAILY;X{i}=" + "x" * 2**20)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 4 * 2**20
+
+
 # -- RRuleSchedule ------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import pytest
 from lightschema import objects, schedules
 from tests.oracle import HAS_ORACLE, pydantic, ref_objects, ref_schedules
 
-pytestmark = pytest.mark.oracle
+pytestmark = pytest.mark.oracle  # every test compares with the reference
 
 #: (ours, the reference's) for every model of the reference (none without it: all is skipped then)
 PAIRS = [

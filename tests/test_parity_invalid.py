@@ -19,7 +19,7 @@ from lightschema import ValidationError
 from tests.oracle import HAS_ORACLE, pydantic, ref_objects, ref_schedules, reference_class
 from tests.payloads import ID, MINIMAL, MODELS, RICH
 
-pytestmark = pytest.mark.oracle
+pytestmark = pytest.mark.oracle  # every test compares with the reference
 
 BAD_VALUES = st.one_of(
     st.sampled_from(

@@ -25,7 +25,7 @@ from tests.oracle import pydantic, ref_fields
 from tests.oracle import ref_objects as ref
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-pytestmark = pytest.mark.oracle
+pytestmark = pytest.mark.oracle  # every test compares with the reference
 
 #: name -> (reference class, lightschema class, payload strategy, required keys)
 CLASSES: dict[str, tuple[Any, Any, Any, tuple[str, ...]]] = {

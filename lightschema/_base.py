@@ -25,7 +25,8 @@ import attrs
 
 from lightschema import _json
 from lightschema._hooks import json_input
-from lightschema.errors import SerializationError, ValidationError, detail, has_lone_surrogate, json_worded
+from lightschema._infer import explain_recursion
+from lightschema.errors import ValidationError, detail, has_lone_surrogate, json_worded
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -269,7 +270,7 @@ class PrefectBaseModel:
         try:
             data = converter.json_dump(self) if mode == "json" else converter.unstructure_python(self)
         except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
-            raise SerializationError(f"{type(self).__name__} holds a value nested too deeply, or itself") from None
+            raise explain_recursion(self) from None
         if exclude_none or exclude_defaults:
             data = _prune(data, self, none=exclude_none, defaults=exclude_defaults)
         if include is not None or exclude is not None:

@@ -10,19 +10,22 @@ plain JSON values never get that far.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum, EnumMeta
 from types import GeneratorType
 from typing import Any
 from uuid import UUID
 
+import attrs
+
 from lightschema._hooks import datetime_to_json, offset_to_json, timedelta_to_json, uuid_to_json
 from lightschema.errors import SerializationError
 
-__all__ = ["any_to_json", "any_to_python"]
+__all__ = ["any_to_json", "any_to_python", "explain_recursion"]
 
 Writer = Callable[[Any], Any]
 
@@ -402,3 +405,52 @@ def _python_writer(cls: type) -> Writer:
     if kind == "fraction":
         return _fraction_to_python
     return _same
+
+
+#: how deep the reference's serializer writes before it gives up
+MAX_WRITE_DEPTH = 255
+
+
+def explain_recursion(value: Any) -> SerializationError:
+    """Why writing ``value`` ran out of stack: the path to a container that holds itself, or
+    to the first one nested deeper than the reference writes. Walks without recursing, so
+    that it can run where the writer could not; only called on that failure path."""
+    on_path = {id(value)}
+    stack: list[tuple[Any, Iterator[tuple[Any, Any]], tuple[Any, ...]]] = [(value, _children(value), ())]
+    while stack:
+        node, children, path = stack[-1]
+        step = next(children, None)
+        if step is None:
+            stack.pop()
+            on_path.discard(id(node))
+            continue
+        key, child = step
+        if not _has_children(child):
+            continue
+        where = (*path, key if isinstance(key, (str, int)) else repr(key))
+        if id(child) in on_path:
+            return SerializationError("Circular reference detected (id repeated)", where)
+        if len(stack) >= MAX_WRITE_DEPTH:
+            return SerializationError("Maximum serialization depth exceeded", where)
+        on_path.add(id(child))
+        stack.append((child, _children(child), where))
+    return SerializationError("Maximum serialization depth exceeded")
+
+
+def _has_children(value: Any) -> bool:
+    return isinstance(value, (dict, list, tuple, set, frozenset)) or (
+        not isinstance(value, type) and (attrs.has(type(value)) or dataclasses.is_dataclass(value))
+    )
+
+
+def _children(value: Any) -> Iterator[tuple[Any, Any]]:
+    """(key, child) pairs: a dict's items, a sequence's indexes, a model's or dataclass's fields."""
+    if isinstance(value, dict):
+        return iter(list(value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return enumerate(list(value))
+    if attrs.has(type(value)):
+        names = [a.name for a in attrs.fields(type(value))]
+    else:
+        names = [f.name for f in dataclasses.fields(value)]
+    return iter([(name, getattr(value, name, None)) for name in names])

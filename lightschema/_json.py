@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from lightschema import _hooks, _infer
-from lightschema._infer import PLAIN
+from lightschema._infer import PLAIN, explain_recursion
 
 __all__ = ["dump_json", "dumps", "load_json", "load_json_lines", "register_native_dump"]
 
@@ -116,15 +116,18 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
     from lightschema._gc import collector_paused
     from lightschema.converter import unstructure
 
-    with collector_paused():  # the dicts written out are kept until the text is made
-        orjson = _get_orjson() if indent is None else None
-        if orjson is not None:
-            try:
-                native = [_native(v) for v in value] if value.__class__ is list else _native(value)
-                return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
-            except TypeError:
-                pass
-        return _stdlib_text(unstructure(value), indent).encode()
+    try:
+        with collector_paused():  # the dicts written out are kept until the text is made
+            orjson = _get_orjson() if indent is None else None
+            if orjson is not None:
+                try:
+                    native = [_native(v) for v in value] if value.__class__ is list else _native(value)
+                    return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
+                except TypeError:
+                    pass
+            return _stdlib_text(unstructure(value), indent).encode()
+    except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
+        raise explain_recursion(value) from None
 
 
 #: the compact encoder, made once (``json.dumps`` with options makes a new one per call)

@@ -672,4 +672,7 @@ def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
 
 def unstructure(obj: Any) -> Any:
     """Unstructure ``obj`` to JSON-ready data with the default converter."""
-    return converter.unstructure(obj)
+    try:
+        return converter.unstructure(obj)
+    except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
+        raise _infer.explain_recursion(obj) from None

@@ -231,15 +231,6 @@ def test_a_set_as_a_key_is_refused() -> None:
         our_run({"p": {frozenset({1}): 1}}).model_dump(mode="json")
 
 
-def test_a_value_holding_itself_is_an_error_in_both_modes() -> None:
-    loop: list[Any] = [1]
-    loop.append(loop)
-    run = our_run({"p": loop})
-    for mode in ("json", "python"):
-        with pytest.raises(lightschema.SerializationError, match="nested too deeply, or itself"):
-            run.model_dump(mode=mode)  # type: ignore[arg-type]
-
-
 _hashable = st.one_of(
     st.integers(-5, 5),
     st.text(max_size=3),
@@ -276,3 +267,59 @@ def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 @given(st.recursive(_scalars, _containers, max_leaves=6))
 def test_generated_values_are_written_as_the_reference_writes_them(value: Any) -> None:
     assert_written_alike(value)
+
+
+# -- values that cannot be written: nested too deeply, or holding themselves --------------------
+
+
+def _nested(depth: int) -> list[Any]:
+    top: list[Any] = []
+    inner = top
+    for _ in range(depth - 1):
+        inner.append([])
+        inner = inner[0]
+    return top
+
+
+def _circular() -> dict[str, Any]:
+    value: dict[str, Any] = {"a": [1, {"b": None}]}
+    value["a"][1]["b"] = value
+    return value
+
+
+WRITERS = {
+    "dump_json": lambda run: lightschema.dump_json(run),
+    "dump_json of a list": lambda run: lightschema.dump_json([run]),
+    "model_dump_json": lambda run: run.model_dump_json(),
+    "model_dump_json, stdlib": lambda run: run.model_dump_json(exclude_none=True),
+    "model_dump": lambda run: run.model_dump(mode="json"),
+    "model_dump, python": lambda run: run.model_dump(),
+    "unstructure": lambda run: lightschema.unstructure(run),
+}
+
+
+@pytest.mark.parametrize("write", WRITERS.values(), ids=WRITERS.keys())
+def test_a_value_holding_itself_is_a_serialization_error_with_its_path(write: Any) -> None:
+    run = FlowRun.model_validate({**RUN, "parameters": {"p": _circular()}})
+    with pytest.raises(lightschema.SerializationError) as info:
+        write(run)
+    loc = info.value.loc[1:] if info.value.loc[:1] == (0,) else info.value.loc
+    assert (loc, info.value.reason) == (("parameters", "p", "a", 1, "b"), "Circular reference detected (id repeated)")
+
+
+@pytest.mark.parametrize("write", WRITERS.values(), ids=WRITERS.keys())
+def test_a_value_nested_too_deeply_is_a_serialization_error_with_its_path(write: Any) -> None:
+    run = FlowRun.model_validate({**RUN, "parameters": {"p": _nested(5000)}})
+    with pytest.raises(lightschema.SerializationError) as info:
+        write(run)
+    loc = info.value.loc[1:] if info.value.loc[:1] == (0,) else info.value.loc
+    assert loc[:2] == ("parameters", "p")
+    assert set(loc[2:]) == {0}
+    assert info.value.reason == "Maximum serialization depth exceeded"
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("value", "reason"), [(_circular(), "Circular reference"), (_nested(5000), "depth exceeded")])
+def test_the_reference_cannot_write_them_either(value: Any, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        ref.FlowRun.model_validate({**RUN, "parameters": {"p": value}}).model_dump_json()

@@ -21,6 +21,7 @@ from typing import Any
 
 from lightschema import _hooks, _infer
 from lightschema._infer import PLAIN, explain_recursion
+from lightschema.errors import SerializationError
 
 __all__ = ["dump_json", "dumps", "load_json", "load_json_lines", "register_native_dump"]
 
@@ -141,9 +142,38 @@ def _stdlib_text(data: Any, indent: int | None) -> str:
         else json.JSONEncoder(indent=indent, ensure_ascii=False, allow_nan=False).encode
     )
     try:
-        return encode(data)
+        text = encode(data)
     except ValueError:  # NaN or infinity: the reference writes null
-        return encode(_finite(data))
+        text = encode(_finite(data))
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:  # half a surrogate pair: no UTF-8 text can hold it
+            raise _unencodable(data) from None
+    return text
+
+
+def _unencodable(data: Any) -> SerializationError:
+    """Where in JSON-ready ``data`` a text (or key) holds half a surrogate pair, and why it
+    cannot be written, as the reference says it. Walks without recursing."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode()
+            except UnicodeEncodeError as exc:
+                return SerializationError(f"UnicodeEncodeError: {exc}", path)
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                try:
+                    str(key).encode()
+                except UnicodeEncodeError as exc:
+                    return SerializationError(f"UnicodeEncodeError: {exc}", (*path, key))
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, index)) for index, item in reversed(list(enumerate(value))))
+    return SerializationError("text that cannot be UTF-8")
 
 
 def _finite(data: Any) -> Any:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import lightschema
 from lightschema import _json
 from lightschema import objects as ls
 from lightschema._base import validate_json_text
@@ -326,3 +327,44 @@ def _error(call: Any) -> list[Any]:
     with pytest.raises(lightschema.ValidationError) as info:
         call()
     return info.value.errors()
+
+
+# -- text that cannot be UTF-8 ----------------------------------------------------------------
+
+SURROGATES = [
+    ({"name": "a\ud800b"}, ("name",), "'\\ud800' in position 1"),
+    ({"parameters": {"x": {"y\udc00": 1}}}, ("parameters", "x", "y\udc00"), "'\\udc00' in position 1"),
+    ({"parameters": {"k": ["fine", "\ud800"]}}, ("parameters", "k", 1), "'\\ud800' in position 0"),
+]
+JSON_WRITERS = {
+    "model_dump_json": lambda run: run.model_dump_json(),
+    "model_dump_json, stdlib": lambda run: run.model_dump_json(exclude_none=True),
+    "model_dump_json, indented": lambda run: run.model_dump_json(indent=2),
+    "dump_json": lambda run: lightschema.dump_json(run),
+    "dump_json of a list": lambda run: lightschema.dump_json([run])[1:],
+}
+
+
+@pytest.mark.parametrize(("extra", "loc", "where"), SURROGATES)
+@pytest.mark.parametrize("write", JSON_WRITERS.values(), ids=JSON_WRITERS.keys())
+def test_half_a_surrogate_pair_is_a_serialization_error_with_its_path(
+    write: Any, extra: dict[str, Any], loc: tuple[Any, ...], where: str
+) -> None:
+    """No JSON text holds it as UTF-8: every writer says where it is (``dump_json`` raised a bare
+    ``UnicodeEncodeError``; ``model_dump_json`` returned text that could not be encoded)."""
+    run = ls.FlowRun.model_validate({"flow_id": FLOW_ID, **extra})
+    with pytest.raises(lightschema.SerializationError) as info:
+        write(run)
+    got = info.value.loc[1:] if info.value.loc[:1] == (0,) else info.value.loc
+    assert got == loc
+    assert (
+        info.value.reason == f"UnicodeEncodeError: 'utf-8' codec can't encode character {where}: surrogates not allowed"
+    )
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("extra", "loc", "where"), SURROGATES)
+def test_the_reference_cannot_write_half_a_surrogate_pair_either(extra: dict[str, Any], loc: Any, where: str) -> None:
+    run = ref.FlowRun.model_validate({"flow_id": FLOW_ID, **extra})
+    with pytest.raises(ValueError, match="surrogates not allowed"):
+        run.model_dump_json()

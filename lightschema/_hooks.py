@@ -927,6 +927,7 @@ def _duration_seconds(text: str) -> float | None:
         sign, days, hours, minutes, seconds = m.groups()
         if seconds is None and hours is not None and len(hours) < 2:
             return None  # pydantic takes a one-digit hour only before seconds ("1:00:00", not "1:00")
+        _check_clock_limits(text, days, hours)
         if (minutes is not None and int(minutes) >= 60) or (
             seconds is not None and float(seconds.replace(",", ".")) >= 60
         ):
@@ -939,6 +940,24 @@ def _duration_seconds(text: str) -> float | None:
         )
         return -total if sign == "-" else total
     return None
+
+
+_MAX_CLOCK_DAYS = 2**32 - 1  # a day count past this is "too large" before it is "too long"
+_MAX_CLOCK_HOURS = 2_400_000_000  # hours without a day count (100,000,000 days)
+_HOURS_MESSAGE = "Input should be a valid timedelta, durations may not exceed 999,999,999 hours"
+
+
+def _check_clock_limits(text: str, days: str | None, hours: str | None) -> None:
+    """pydantic's bounds on ``D days, HH:MM:SS`` numbers, checked on their digits first, so
+    that no digit string is too long for ``int``: hours under 24 after a day count."""
+    if days is not None and (len(days) > 10 or int(days) > _MAX_CLOCK_DAYS):
+        msg = "Input should be a valid timedelta, a numeric value in the duration is too large"
+        raise InvalidValue("time_delta_parsing", msg, text)
+    if hours is None:
+        return
+    limit = 24 if days is not None else _MAX_CLOCK_HOURS
+    if len(hours) > 10 or int(hours) > limit - (days is not None):
+        raise InvalidValue("time_delta_parsing", _HOURS_MESSAGE, text)
 
 
 def structure_timedelta(value: Any, _: Any = None) -> _dt.timedelta:

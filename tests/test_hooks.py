@@ -420,6 +420,17 @@ DURATIONS = [
     86400 * 999_999_999,
     86400 * 1_000_000_000,
     dt.timedelta(days=1, microseconds=1),
+    # pydantic's bounds on clock durations: hours under 24 after a day count, at most
+    # 2,400,000,000 without one, day counts past 2**32 "too large"
+    "1 days, 24:00:00",
+    "5 days, 999999999:00:00",
+    "2400000000:59:59",
+    "2400000001:00:00",
+    "23999999999:59:59",
+    "4294967295 days",
+    "4294967296 days, 1:00:00",
+    "9" * 5000 + ":00:00",  # past the digits int() reads
+    "9" * 5000 + " days",
 ]
 
 
@@ -445,6 +456,25 @@ def test_uuid_inputs_match(value: Any) -> None:
 def test_datetime_inputs_match(kind: str, value: Any) -> None:
     assert_same(kind, value)
     assert_light_round_trips(kind, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("9" * 5000 + ":00:00", "durations may not exceed 999,999,999 hours"),
+        ("1 day, 24:00:00", "durations may not exceed 999,999,999 hours"),
+        ("2400000001:00:00", "durations may not exceed 999,999,999 hours"),
+        ("9" * 5000 + " days, 1:00:00", "a numeric value in the duration is too large"),
+        ("4294967296 days", "a numeric value in the duration is too large"),
+        ("4294967295 days", "durations may not exceed 999,999,999 days"),
+    ],
+)
+def test_clock_durations_out_of_bounds(text: str, reason: str) -> None:
+    with pytest.raises(lightschema.ValidationError) as info:
+        lightschema.structure(text, dt.timedelta)
+    assert [(e["type"], e["msg"]) for e in info.value.errors()] == [
+        ("time_delta_parsing", f"Input should be a valid timedelta, {reason}")
+    ]
 
 
 @pytest.mark.oracle

@@ -23,10 +23,10 @@ from uuid import UUID, uuid4
 
 import attrs
 
-from lightschema import _json
+from lightschema import _hooks, _json
 from lightschema._hooks import json_input
 from lightschema._infer import explain_recursion
-from lightschema.errors import ValidationError, detail, has_lone_surrogate, json_worded
+from lightschema.errors import ErrorDetails, ValidationError, detail, has_lone_surrogate, json_worded
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -106,6 +106,76 @@ def _structure(obj: Any, cl: Any) -> Any:
     return _converter_module().structure(obj, cl)
 
 
+def load_json_text(data: str | bytes | bytearray, cl: Any, title: str, *, owned: bool = False) -> Any:
+    """Parse JSON text and structure it into ``cl``, with pydantic's depth limit for JSON text.
+
+    ``owned``: the parse is this call's own, and may be emptied as it is read (bulk lists).
+    """
+    seen = _hooks.deep_json_values[0]
+    try:
+        value = structure_json_value(validate_json_text(data, title), cl, owned=owned)
+    except ValidationError:
+        too_deep = json_depth_error(data)
+        if too_deep is not None:  # the reference's parser stops there, before any field is read
+            raise ValidationError(title, [too_deep]) from None
+        raise
+    if _hooks.deep_json_values[0] != seen:  # a value typed Any nests deep: measure the text
+        too_deep = json_depth_error(data)
+        if too_deep is not None:
+            raise ValidationError(title, [too_deep])
+    return value
+
+
+#: pydantic's JSON parser (jiter) reads no value more than this many levels from the top
+MAX_JSON_DEPTH = 201
+_JSON_TOKENS = re.compile(r'[\[{]|[\]}]|"(?:[^"\\]|\\.)*"|[^\s,:\[\]{}"]+')
+_JSON_TOKENS_BYTES = re.compile(_JSON_TOKENS.pattern.encode())
+
+
+def json_depth_error(data: Any) -> ErrorDetails | None:
+    """The reference's error for JSON text nested deeper than its parser reads, at the first
+    value past the limit; None when ``data`` is not that deep (or not text)."""
+    if isinstance(data, bytearray):
+        data = bytes(data)
+    tokens: Any
+    opening: Any
+    closing: Any
+    if isinstance(data, bytes):
+        openers, tokens, opening, closing = data.count(b"[") + data.count(b"{"), _JSON_TOKENS_BYTES, b"[{", b"]}"
+    elif isinstance(data, str):
+        openers, tokens, opening, closing = data.count("[") + data.count("{"), _JSON_TOKENS, "[{", "]}"
+    else:
+        return None
+    if openers < MAX_JSON_DEPTH:
+        return None
+    # per open container: None for an array; for an object, whether its next token is a key
+    open_: list[bool | None] = []
+    for match in tokens.finditer(data):
+        first = match.group()[:1]  # one character, or one byte as bytes
+        if first in closing:
+            if open_:
+                open_.pop()
+            continue
+        if open_ and open_[-1]:
+            open_[-1] = False  # a key: the value comes next
+            continue
+        if len(open_) >= MAX_JSON_DEPTH:  # a value inside 201 open containers
+            return _depth_detail(data, match.start())
+        if open_ and open_[-1] is False:
+            open_[-1] = True
+        if first in opening:
+            open_.append(True if first in (b"{", "{") else None)
+    return None
+
+
+def _depth_detail(data: str | bytes, at: int) -> ErrorDetails:
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, at) + 1
+    column = at - data.rfind(newline, 0, at)
+    msg = f"Invalid JSON: recursion limit exceeded at line {line} column {column}"
+    return detail("json_invalid", (), msg, data)
+
+
 def structure_json_value(parsed: Any, cl: Any, *, owned: bool = False) -> Any:
     """Structure what JSON text parsed to, with pydantic's JSON-input rules and wording.
 
@@ -183,8 +253,10 @@ def parse_json_text(data: str | bytes | bytearray, title: str, orjson: ModuleTyp
         msg = f"Invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
     except RecursionError:
-        msg = "Invalid JSON: nested too deeply"
-        raise ValidationError(title, [detail("json_invalid", (), msg, None)]) from None
+        too_deep = json_depth_error(data)
+        if too_deep is None:  # not text this module walks: keep the message short
+            too_deep = detail("json_invalid", (), "Invalid JSON: nested too deeply", None)
+        raise ValidationError(title, [too_deep]) from None
     except TypeError:
         msg = "JSON input should be string, bytes or bytearray"
         raise ValidationError(title, [detail("json_type", (), msg, data)]) from None
@@ -240,7 +312,7 @@ class PrefectBaseModel:
     @classmethod
     def model_validate_json(cls: type[M], data: str | bytes | bytearray) -> M:
         """Parse JSON text and structure it into this model."""
-        return structure_json_value(validate_json_text(data, cls.__name__), cls)  # type: ignore[no-any-return]
+        return load_json_text(data, cls, cls.__name__)  # type: ignore[no-any-return]
 
     @classmethod
     def model_validate_list(cls: type[M], obj: Any) -> list[M]:

@@ -1068,15 +1068,48 @@ def structure_any(value: Any, _: Any = None) -> Any:
     """Any value; a top-level dict or list is copied so the caller's stays theirs."""
     cls = value.__class__
     if cls is dict:
+        if json_input.get() and not _CONTAINERS.isdisjoint(map(type, value.values())):
+            _note_depth(value)
         return dict(value)
     if cls is list:
+        if json_input.get() and not _CONTAINERS.isdisjoint(map(type, value)):
+            _note_depth(value)
         return list(value)
     return value
+
+
+#: values typed ``Any`` from JSON text nested at least this deep: pydantic's JSON parser reads
+#: no value deeper than 201 levels from the top of the text, and lightschema's parsers read
+#: deeper, so the JSON entry points measure the text itself when this count moves
+#: (``_base.json_depth_error``). Models nest a few levels only: this leaves a wide margin.
+SUSPECT_DEPTH = 150
+deep_json_values = [0]
+_CONTAINERS = frozenset({dict, list})
+
+
+def _note_depth(value: dict[Any, Any] | list[Any]) -> None:
+    """Count ``value`` in ``deep_json_values`` if it nests ``SUSPECT_DEPTH`` levels; level by
+    level, without recursing (callers pass only containers that hold containers)."""
+    level = [x for x in (value.values() if value.__class__ is dict else value) if x.__class__ in _CONTAINERS]
+    depth = 2
+    while level:
+        if depth >= SUSPECT_DEPTH:
+            deep_json_values[0] += 1
+            return
+        below: list[Any] = []
+        for container in level:
+            items = container.values() if container.__class__ is dict else container
+            if not _CONTAINERS.isdisjoint(map(type, items)):
+                below += [x for x in items if x.__class__ in _CONTAINERS]
+        level = below
+        depth += 1
 
 
 def structure_any_dict(value: Any, _: Any = None) -> dict[str, Any]:
     """``dict[str, Any]``: checked to be a mapping and copied, values left alone."""
     if value.__class__ is dict:
+        if json_input.get() and not _CONTAINERS.isdisjoint(map(type, value.values())):
+            _note_depth(value)
         return dict(value)
     if isinstance(value, Mapping):
         return dict(value)

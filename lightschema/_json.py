@@ -194,12 +194,12 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
-    from lightschema._base import structure_json_value, validate_json_text
+    from lightschema._base import load_json_text
     from lightschema._gc import collector_paused
     from lightschema.converter import _type_name
 
     with collector_paused():  # parsing a large body allocates as much as structuring it
-        return structure_json_value(validate_json_text(data, _type_name(cl)), cl, owned=True)
+        return load_json_text(data, cl, _type_name(cl), owned=True)
 
 
 def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import lightschema
 from lightschema import _json
 from lightschema import objects as ls
 from lightschema._base import validate_json_text
+from tests.oracle import pydantic
 from tests.oracle import ref_objects as ref
 
 RUNS = json.loads((Path(__file__).parent.parent / "examples" / "flow_runs.json").read_text())
@@ -368,3 +371,83 @@ def test_the_reference_cannot_write_half_a_surrogate_pair_either(extra: dict[str
     run = ref.FlowRun.model_validate({"flow_id": FLOW_ID, **extra})
     with pytest.raises(ValueError, match="surrogates not allowed"):
         run.model_dump_json()
+
+
+# -- how deep JSON text may nest ----------------------------------------------------------------
+
+
+def _deep_document(depth: int, shape: str) -> str:
+    """A flow run whose ``parameters.p`` nests ``depth`` levels of ``shape``."""
+    inner = {
+        "arrays": "[" * depth + "]" * depth,
+        "arrays around a number": "[" * depth + "1" + "]" * depth,
+        "objects": '{"a":' * depth + "1" + "}" * depth,
+        "mixed, brackets in text": '[{"k": "[[[{{{", "x":' * (depth // 2) + "null" + "}]" * (depth // 2),
+    }[shape]
+    return f'{{"flow_id": "{FLOW_ID}",\n "parameters": {{"p": {inner}}}}}'
+
+
+def _deepest_value(depth: int, shape: str) -> int:
+    """How many levels from the top the deepest value of ``_deep_document`` sits (the run is
+    level 1, its parameters 2, ``p`` 3)."""
+    if shape == "arrays":
+        return depth + 2  # the innermost array is empty: nothing inside it
+    if shape == "mixed, brackets in text":
+        return 2 * (depth // 2) + 3
+    return depth + 3
+
+
+SHAPES = ["arrays", "arrays around a number", "objects", "mixed, brackets in text"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("depth", [150, 198, 199, 200, 201, 330, 1022])
+def test_json_text_nests_as_deep_as_the_references_parser_reads(shape: str, depth: int) -> None:
+    """pydantic's JSON parser reads no value more than 201 levels from the top (the document is
+    2 of them here); deeper text is refused at that value, and what is read can be written."""
+    text = _deep_document(depth, shape)
+    for data in (text, text.encode()):
+        try:
+            run = ls.FlowRun.model_validate_json(data)
+        except lightschema.ValidationError as exc:
+            (error,) = exc.errors()
+            assert (error["type"], error["loc"]) == ("json_invalid", ())
+            assert error["msg"].startswith("Invalid JSON: recursion limit exceeded at line 2 column ")
+            assert _deepest_value(depth, shape) > 201
+            continue
+        assert _deepest_value(depth, shape) <= 201
+        assert ls.FlowRun.model_validate_json(run.model_dump_json()) == run
+        assert pickle.loads(pickle.dumps(run)) == run
+        assert copy.deepcopy(run) == run
+
+
+def test_a_deep_list_body_is_refused_at_its_deep_value() -> None:
+    text = "[" + _deep_document(250, "objects") + "]"
+    with pytest.raises(lightschema.ValidationError) as info:
+        lightschema.load_json(text, list[ls.FlowRun])
+    # levels: the list 1, the run 2, its parameters 3, the k-th object 3 + k: the value at level 202
+    # is the 199th object, after 198 times '{"a":' on the line ' "parameters": {"p": '
+    column = len(' "parameters": {"p": ') + 198 * len('{"a":') + 1
+    expected = f"Invalid JSON: recursion limit exceeded at line 2 column {column}"
+    assert [(e["type"], e["loc"], e["msg"]) for e in info.value.errors()] == [("json_invalid", (), expected)]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("depth", [197, 198, 199, 200, 201, 330])
+@pytest.mark.parametrize("as_list", [False, True])
+def test_json_depth_limit_as_the_reference(shape: str, depth: int, as_list: bool) -> None:
+    text = _deep_document(depth, shape)
+    if as_list:
+        text = f"[{text}, {text}]"
+    outcomes = []
+    for read, error in (
+        (lambda t: pydantic.TypeAdapter(list[ref.FlowRun] if as_list else ref.FlowRun).validate_json(t), pydantic),
+        (lambda t: lightschema.load_json(t, list[ls.FlowRun] if as_list else ls.FlowRun), lightschema),
+    ):
+        try:
+            read(text)
+            outcomes.append("ok")
+        except error.ValidationError as exc:  # type: ignore[attr-defined]
+            outcomes.append(str([(e["type"], tuple(e["loc"]), e["msg"]) for e in exc.errors()]))
+    assert outcomes[1] == outcomes[0]

@@ -27,7 +27,7 @@ from lightschema._names import generate_slug
 from lightschema.errors import InvalidValue, ValidationError, detail, flatten
 
 if TYPE_CHECKING:
-    from lightschema._results import StoragePath, StorageReader
+    from lightschema._results import AllowImports, StoragePath, StorageReader
 
 __all__ = [
     "Constant",
@@ -351,6 +351,9 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = ...,
         *,
         allow_pickle: bool = ...,
+        allow_imports: AllowImports = ...,
+        allow_outside_storage: bool = ...,
+        max_decompressed_size: int | None = ...,
         local_storage_path: StoragePath | None = ...,
         storage_reader: StorageReader | None = ...,
     ) -> R: ...
@@ -362,6 +365,9 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = ...,
         *,
         allow_pickle: bool = ...,
+        allow_imports: AllowImports = ...,
+        allow_outside_storage: bool = ...,
+        max_decompressed_size: int | None = ...,
         local_storage_path: StoragePath | None = ...,
         storage_reader: StorageReader | None = ...,
     ) -> R | Exception: ...
@@ -372,13 +378,20 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = True,
         *,
         allow_pickle: bool = False,
+        allow_imports: AllowImports = False,
+        allow_outside_storage: bool = False,
+        max_decompressed_size: int | None = 64 * 1024 * 1024,  # _results.MAX_DECOMPRESSED_SIZE
         local_storage_path: StoragePath | None = None,
         storage_reader: StorageReader | None = None,
     ) -> R | Exception:
         """The run's result, read from this state as the reference reads it.
 
-        Pickled results load only with ``allow_pickle=True``; results in a storage
-        block need a ``storage_reader(storage_key, storage_block_id) -> bytes``.
+        Reading a stored result runs no code it names unless allowed: pickles load only
+        with ``allow_pickle=True``, names beyond lightschema's table only with
+        ``allow_imports``; keys must stay in the storage folder unless
+        ``allow_outside_storage=True``; compressed results inflate to at most
+        ``max_decompressed_size`` bytes. Results in a storage block need a
+        ``storage_reader(storage_key, storage_block_id) -> bytes``.
         """
         from lightschema._results import get_state_result
 
@@ -387,6 +400,9 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
             raise_on_failure,
             retry_result_failure,
             allow_pickle=allow_pickle,
+            allow_imports=allow_imports,
+            allow_outside_storage=allow_outside_storage,
+            max_decompressed_size=max_decompressed_size,
             local_storage_path=local_storage_path,
             storage_reader=storage_reader,
         )
@@ -398,6 +414,9 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
         retry_result_failure: bool = True,
         *,
         allow_pickle: bool = False,
+        allow_imports: AllowImports = False,
+        allow_outside_storage: bool = False,
+        max_decompressed_size: int | None = 64 * 1024 * 1024,  # _results.MAX_DECOMPRESSED_SIZE
         local_storage_path: StoragePath | None = None,
         storage_reader: StorageReader | None = None,
     ) -> R | Exception:
@@ -409,6 +428,9 @@ class State(TimeSeriesObjectBaseModel, Generic[R]):
             raise_on_failure,
             retry_result_failure,
             allow_pickle=allow_pickle,
+            allow_imports=allow_imports,
+            allow_outside_storage=allow_outside_storage,
+            max_decompressed_size=max_decompressed_size,
             local_storage_path=local_storage_path,
             storage_reader=storage_reader,
         )

@@ -15,7 +15,11 @@ Exception tree::
           ├── PickleNotAllowed                      a pickled result needs allow_pickle=True
           ├── ResultStorageUnavailable              the result sits in a storage block
           ├── ResultReadError (also ValueError)     the stored result cannot be found or read
-          └── UnknownSerializer (also RuntimeError) the result's serializer is not known here
+          │    ├── ImportNotAllowed                 it names code to import: allow_imports
+          │    ├── PathNotAllowed                   its key leaves the storage folder
+          │    └── ResultTooLarge                   it inflates past max_decompressed_size
+          ├── UnknownSerializer (also RuntimeError) the result's serializer is not known here
+          └── StoredBaseException                   stands in for a stored SystemExit, KeyboardInterrupt...
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ __all__ = [
     "CancelledRun",
     "CrashedRun",
     "FailedRun",
+    "ImportNotAllowed",
     "LightschemaError",
     "MissingResult",
+    "PathNotAllowed",
     "PausedRun",
     "PickleNotAllowed",
     "ResultReadError",
     "ResultStorageUnavailable",
+    "ResultTooLarge",
+    "StoredBaseException",
     "UnfinishedRun",
     "UnknownSerializer",
 ]
@@ -86,3 +94,36 @@ class ResultReadError(LightschemaError, ValueError):
 
 class UnknownSerializer(LightschemaError, RuntimeError):
     """The result was written by a serializer lightschema cannot undo (a ``RuntimeError``, as in Prefect)."""
+
+
+class ImportNotAllowed(ResultReadError):
+    """The result names a class or function lightschema does not know; importing it runs its
+    module's code, so that needs ``allow_imports``."""
+
+
+class PathNotAllowed(ResultReadError):
+    """The result's storage key resolves outside the local storage folder: reading it could
+    hand back any readable file of the machine."""
+
+
+class ResultTooLarge(ResultReadError):
+    """The compressed result inflates past ``max_decompressed_size``: a small record must not
+    be able to exhaust memory."""
+
+
+class StoredBaseException(LightschemaError):
+    """Stands for a ``SystemExit``, ``KeyboardInterrupt`` or other ``BaseException`` that is
+    not an ``Exception``, found in a stored result: raising the real one would stop the
+    program reading it, and ``except Exception`` would not catch it.
+
+    ``type_name`` is the stored qualified name (``builtins.KeyboardInterrupt``) and
+    ``message`` its text.
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(f"{type_name}: {message}" if message else type_name)
+        self.type_name = type_name
+        self.message = message
+
+    def __reduce__(self) -> tuple[type[StoredBaseException], tuple[str, str]]:
+        return type(self), (self.type_name, self.message)

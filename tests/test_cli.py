@@ -171,13 +171,72 @@ def test_validate_stdin_in_a_subprocess() -> None:
     )
 
 
-def test_validate_empty_input_reads_nothing(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stdin", [b"", b" \n\n", b"\r\n\t \n"])
+@pytest.mark.parametrize("command", [["validate"], ["dump"], ["dump", "--format", "json"]])
+def test_empty_input_is_an_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: bytes, command: list[str]
 ) -> None:
-    assert run_main(capsys, monkeypatch, "validate", "--model", "Flow", "-", stdin=b" \n\n") == (
+    """No JSON at all (a failed ``curl ... |``) is not "all valid", and dump writes nothing."""
+    assert run_main(capsys, monkeypatch, *command, "--model", "Flow", "-", stdin=stdin) == (
+        2,
+        "",
+        "lightschema: -: no JSON value: the input is empty or only whitespace\n",
+    )
+
+
+def test_empty_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")
+    result = run_module("validate", "--model", "Flow", str(path))
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"lightschema: {path}: no JSON value: the input is empty or only whitespace\n",
+    )
+
+
+def test_empty_array_is_all_valid(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_main(capsys, monkeypatch, "validate", "--model", "Flow", "-", stdin=b"[]") == (
         0,
         "0 Flow objects read, 0 valid, 0 invalid (N objects/s)\n",
         "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "report"),
+    [
+        (b"not json", "  $: Invalid JSON: Expecting value at line 1 column 1\n"),
+        (b'{"flow_id": }', "  $: Invalid JSON: Expecting value at line 1 column 13\n"),
+        (b'{"name": "x', "  $: Invalid JSON: Invalid control character at at line 1 column 12\n"),
+        (b'"\xff"', "  $: Invalid JSON: invalid UTF-8 at byte 1\n"),
+        (b"5", "  $: Input should be an object\n"),
+        (b"[1, 2]", "  $: Input should be an object\n"),
+    ],
+)
+def test_jsonl_whose_first_line_is_not_an_object(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, first: bytes, report: str
+) -> None:
+    """A first line that is not an object still starts JSON Lines when more lines follow."""
+    data = b"\n" + first + b"\n" + jsonl(RUNS[0], BAD_RUN)
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=data) == (
+        1,
+        "line 2: invalid FlowRun\n"
+        + report
+        + "line 4: invalid FlowRun\n"
+        + BAD_RUN_REPORT
+        + "3 FlowRun objects read, 1 valid, 2 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_single_broken_line_is_a_malformed_document(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_main(capsys, monkeypatch, "validate", "--model", "FlowRun", "-", stdin=b'{"flow_id": }\n\n') == (
+        2,
+        "",
+        "lightschema: -: Invalid JSON: Expecting value at line 1 column 13\n",
     )
 
 
@@ -300,8 +359,7 @@ def test_dump_jsonl_skips_and_reports_invalid_objects(
         ("jsonl", json.dumps([RUNS[0], RUNS[1]]), "{one}\n{two}\n"),
         ("json", jsonl(RUNS[0], RUNS[1]).decode(), "[\n{one},\n{two}\n]\n"),
         ("auto", "[]", "[]\n"),
-        ("json", "", "[]\n"),
-        ("auto", "", ""),
+        ("json", "[]", "[]\n"),
         ("auto", json.dumps([BAD_RUN]), "[]\n"),
     ],
 )
@@ -396,20 +454,133 @@ def test_array_errors_read_like_whole_document_errors(text: str, chunk: int, mon
     assert str(info.value) == whole.value.errors()[0]["msg"]  # type: ignore[attr-defined]
 
 
+class Tracking(io.BytesIO):
+    """A stream that refuses to be read whole (a line at a time is fine)."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and size > 0, "whole read"
+        return super().read(size)
+
+
+RUN_TEXT = json.dumps(RUNS[0]).encode()
+
+
 def test_array_items_come_before_the_input_is_read_through() -> None:
     """An array is read a buffer at a time: the first item is out long before the end."""
-
-    class Tracking(io.BytesIO):
-        def read(self, size: int | None = -1) -> bytes:
-            assert size is not None and size > 0, "whole read"
-            return super().read(size)
-
-    item = json.dumps(RUNS[0]).encode()
-    stream = Tracking(b"[" + b",".join([item] * 2000) + b"]")
+    stream = Tracking(b"[" + b",".join([RUN_TEXT] * 2000) + b"]")
     items: Iterator[tuple[str, Any]] = cli.iter_documents(stream)
     assert next(items) == ("[0]", RUNS[0])
     assert stream.tell() < 3 * (1 << 16) < len(stream.getvalue()) // 10
     assert sum(1 for _ in items) == 1999
+
+
+@pytest.mark.parametrize("first", [b"not json", b"5", b'{"a": }', b"[1, 2]"])
+def test_jsonl_with_a_bad_first_line_is_read_a_line_at_a_time(first: bytes) -> None:
+    """Telling JSON Lines from one document takes one more line, never the rest."""
+    line = RUN_TEXT + b"\n"
+    stream = Tracking(first + b"\n" + line * 2000)
+    items = cli.iter_documents(stream)
+    position, _ = next(items)
+    assert (position, stream.tell()) == ("line 1", len(first) + 1 + len(line))
+    assert next(items) == ("line 2", RUNS[0])
+    assert next(items) == ("line 3", RUNS[0])
+    assert stream.tell() == len(first) + 1 + 2 * len(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (b"[" + RUN_TEXT + b',\n  {"a": }', "Expecting value at line 2 column 9"),
+        (b"[" + RUN_TEXT + b"\n  " + RUN_TEXT, "Expecting ',' delimiter at line 2 column 3"),
+        (b'[{"a": }\n', "Expecting value at line 1 column 8"),
+        (b'{\n"name": "x",\n"tags": [1 2],', "Expecting ',' delimiter at line 3 column 12"),
+        (b'{\n"name": "x\n', "Invalid control character at at line 2 column 11"),
+    ],
+)
+def test_broken_value_is_reported_before_reading_on(text: bytes, error: str) -> None:
+    """An array item or a document broken near the top: an error at once, the rest unread."""
+    stream = Tracking(text + b"," + b",".join([RUN_TEXT] * 2000) + b"]")
+    with pytest.raises(cli.InputError) as info:
+        list(cli.iter_documents(stream))
+    assert str(info.value) == f"Invalid JSON: {error}"
+    assert stream.tell() < 3 * (1 << 16) < len(stream.getvalue()) // 10
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    value=st.dictionaries(st.text(max_size=5), json_values, min_size=1, max_size=4),
+    chunk=st.integers(1, 7),
+)
+def test_documents_match_json_loads(value: dict[str, Any], chunk: int) -> None:
+    """A pretty-printed object, read in tiny chunks, is one document."""
+    text = json.dumps(value, indent=1, ensure_ascii=False).encode()
+    original = cli._CHUNK
+    cli._CHUNK = chunk
+    try:
+        assert read_all(text) == [("document", value)]
+    finally:
+        cli._CHUNK = original
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{\n"a": 1,\n}',
+        b'{\n"a": [1, 2\n"b"]}',
+        b'{\n"a": 1}\n x',
+        b'{\n "a": "\\ud800"}',
+        b'{\n"a": tru}',
+        b'{\n"a": 1e}',
+        b'{\n"a": "\xc3\xa9" "b"}',
+        b'{\n"a": "\xc3\xa9\xff"}',
+        b'{\n"a": ' + b"1" * 5000 + b"}",
+        b'{\n"a": ' + b"[" * 100_000 + b"}",
+        b"{\n",
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 16])
+def test_document_errors_read_like_whole_document_errors(
+    text: bytes, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed, a document fails as it does read whole: same reason, same position."""
+    monkeypatch.setattr(cli, "_CHUNK", chunk)
+    with pytest.raises(cli.InputError) as info:
+        read_all(text)
+    with pytest.raises(ValueError) as whole:
+        validate_json_text(text, "x")
+    assert str(info.value) == whole.value.errors()[0]["msg"]  # type: ignore[attr-defined]
+
+
+def test_huge_integer_in_an_array_is_malformed_input() -> None:
+    with pytest.raises(cli.InputError, match=r"^Invalid JSON: number out of range$"):
+        read_all(b"[" + b"1" * 5000 + b"]")
+
+
+any_json = st.recursive(
+    json_values | st.sampled_from([float("inf"), float("-inf"), -0.0, 1e-7, "\U0001f642", "\x00"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=any_json, indent=st.sampled_from([None, 1]), ascii_only=st.booleans(), data=st.data())
+def test_only_text_cut_short_is_read_on(value: Any, indent: int | None, ascii_only: bool, data: st.DataObject) -> None:
+    """Any prefix of valid JSON that fails to decode fails where more input may mend it."""
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    cut = data.draw(st.integers(0, len(text) - 1))
+    try:
+        json.JSONDecoder().raw_decode(text[:cut])
+    except json.JSONDecodeError as exc:
+        assert cli._maybe_cut(exc, cut), (text[:cut], exc)
+
+
+def test_text_broken_early_is_not_read_on() -> None:
+    decoder = json.JSONDecoder()
+    for text in ('{"a": }' + " " * 20, "[1 2" + "3" * 20, '"\x01' + "x" * 20):
+        with pytest.raises(json.JSONDecodeError) as info:
+            decoder.raw_decode(text)
+        assert not cli._maybe_cut(info.value, len(text))
 
 
 # -- progress ---------------------------------------------------------------------------------
@@ -530,3 +701,112 @@ def test_large_input_runs_in_bounded_memory(tmp_path: Path, layout: str) -> None
     )
     maxrss = int(result.stderr.split()[-1])
     assert maxrss < MEMORY_LIMIT_KB, f"max RSS {maxrss} KB"
+
+
+# What a pipe from a program brings: head, then item ``count`` times (forever if negative),
+# then tail. Prints how many bytes it got to write before the reader went away.
+GENERATE = """
+import sys
+head, item, tail = (part.encode() for part in sys.argv[1:4])
+count = int(sys.argv[4])
+out = sys.stdout.buffer
+written = 0
+try:
+    out.write(head)
+    while count:
+        out.write(item)
+        written += len(item)
+        count -= 1
+    out.write(tail)
+    out.flush()
+except BrokenPipeError:
+    pass
+print(written, file=sys.stderr)
+"""
+
+# The CLI under an address-space limit some 150 MB above what it starts with.
+LIMITED = """
+import resource, sys
+from pathlib import Path
+from lightschema._cli import main
+status = Path("/proc/self/status").read_text().splitlines()
+start = [int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")][0]
+resource.setrlimit(resource.RLIMIT_AS, (start + 150_000_000, start + 150_000_000))
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def piped(head: str, item: str, tail: str, count: int, *args: str, script: str = MEASURE) -> tuple[int, str, str, int]:
+    """The CLI (run by ``script``) reading a generated stream through a pipe: its exit status,
+    stdout and stderr, and how many bytes of items the generator wrote."""
+    generator = subprocess.Popen(
+        [sys.executable, "-c", GENERATE, head, item, tail, str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert generator.stdout is not None
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            stdin=generator.stdout,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        generator.stdout.close()  # so that an endless generator meets a closed pipe
+    _, written = generator.communicate(timeout=60)
+    return result.returncode, result.stdout, result.stderr, int(written)
+
+
+def peak_kb(stderr: str) -> int:
+    assert stderr.splitlines()[-1].startswith("MAXRSS "), stderr
+    return int(stderr.split()[-1])
+
+
+@pytest.mark.parametrize(
+    ("first", "report"),
+    [
+        ("not json", "  $: Invalid JSON: Expecting value at line 1 column 1\n"),
+        ('"a string"', "  $: Input should be an object\n"),
+    ],
+)
+def test_jsonl_with_a_bad_first_line_streams_in_bounded_memory(first: str, report: str) -> None:
+    """200 MB of JSON Lines from a pipe, the first line not an object: read a line at a time."""
+    line = json.dumps({**RUNS[0], "parameters": {"blob": "x" * 25_000}}) + "\n"
+    count = 200_000_000 // len(line)
+    code, out, err, written = piped(first + "\n", line, "", count, "validate", "--model", "FlowRun", "-")
+    assert written > 199_000_000
+    assert (code, masked(out)) == (
+        1,
+        f"line 1: invalid FlowRun\n{report}{count + 1} FlowRun objects read, {count} valid, 1 invalid (N objects/s)\n",
+    )
+    assert peak_kb(err) < MEMORY_LIMIT_KB, f"max RSS {peak_kb(err)} KB"
+
+
+@pytest.mark.parametrize(
+    ("head", "error"),
+    [
+        ('[{"name": "a"},\n {"a": }', "Expecting value at line 2 column 8"),
+        ('{\n "name": "x",\n "tags": ["a" "b"]', "Expecting ',' delimiter at line 3 column 15"),
+    ],
+)
+def test_endless_input_broken_near_the_top_stops_there(head: str, error: str) -> None:
+    """An endless array or document, broken near the top: reported there, reading stops."""
+    code, out, err, written = piped(head, ', {"name": "a"}' * 100, "", -1, "validate", "--model", "Flow", "-")
+    assert (code, out, err.splitlines()[0]) == (2, "", f"lightschema: -: Invalid JSON: {error}")
+    assert peak_kb(err) < MEMORY_LIMIT_KB, f"max RSS {peak_kb(err)} KB"
+    assert written < 10_000_000  # what the reader took, and what the pipe held
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to set the limit")
+def test_endless_line_ends_in_a_message_not_a_traceback() -> None:
+    """One endless value cannot be held: out of memory is reported as such, exit status 2."""
+    code, out, err, _ = piped('{"name": "', "x" * 100_000, "", -1, "validate", "--model", "Flow", "-", script=LIMITED)
+    assert (code, out, err) == (
+        2,
+        "",
+        "lightschema: -: out of memory: one JSON value (a line, an array item or the document) is too large\n",
+    )

@@ -3,8 +3,9 @@
 ``python -m lightschema validate --model FlowRun runs.jsonl`` checks every object and
 prints each invalid one's failing paths, then a summary; ``dump`` writes the
 normalised wire JSON of the valid ones; ``schema`` prints a model's JSON Schema;
-``models`` lists the model names. Exit status: 0 all valid, 1 some invalid, 2 usage
-error (unknown model; unreadable, empty or malformed input).
+``models`` lists the model names. Exit status: 0 all valid, 1 some invalid, 2 the job
+could not be done (usage error; unreadable, empty or malformed input; output not
+written), 3 internal error, 130 interrupted, 141 output pipe closed (see ``EXIT_*``).
 
 Input is read as a stream so large files, and bad or endless input, run in bounded
 memory: JSON Lines a line at a time, a JSON array an item at a time. Only a single
@@ -21,6 +22,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal
 
@@ -455,6 +457,14 @@ class Progress:
 
 # -- commands -------------------------------------------------------------------------------
 
+#: exit statuses; the README's table lists them all
+EXIT_VALID = 0  # every object valid (and --help, schema, models)
+EXIT_INVALID = 1  # some object invalid, each reported
+EXIT_ERROR = 2  # the job could not be done: usage, unreadable, empty or malformed input, output
+EXIT_INTERNAL = 3  # a bug in lightschema: the traceback is printed
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head -1`'s yes
+
 
 class _Usage(Exception):
     """A usage or input error: reported on stderr, exit status 2."""
@@ -567,7 +577,7 @@ def _run(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             out.write("[]\n")
     summary = _summary(title, total, invalid, time.perf_counter() - started)
     reports.write(summary)
-    return 1 if invalid else 0
+    return EXIT_INVALID if invalid else EXIT_VALID
 
 
 def _auto_format(kind: InputKind) -> Literal["json", "jsonl", "single"]:
@@ -581,7 +591,7 @@ def _auto_format(kind: InputKind) -> Literal["json", "jsonl", "single"]:
 def _schema(args: argparse.Namespace, out: IO[str]) -> int:
     cls = _model(args.model)
     out.write(json.dumps(model_json_schema(cls, mode=args.mode), indent=args.indent) + "\n")
-    return 0
+    return EXIT_VALID
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -618,31 +628,72 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    if args.command == "models":
+        out.write("".join(f"{name}\n" for name in sorted(model_registry())))
+        return EXIT_VALID
+    if args.command == "schema":
+        return _schema(args, out)
+    return _run(args, out, err)
+
+
+def _say(err: IO[str], text: str) -> None:
+    """Write a message of our own to stderr, which may itself be gone."""
+    with contextlib.suppress(OSError, ValueError):
+        err.write(text)
+        err.flush()
+
+
+def _silence(*streams: IO[str]) -> None:
+    """Point the streams' descriptors at /dev/null, so that Python's flush at exit cannot fail
+    on a closed pipe (it would print "Exception ignored" and exit 120). The recipe of the
+    ``signal`` module's documentation ("Note on SIGPIPE")."""
+    for stream in streams:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse's own usage errors and --help
-        return exc.code if isinstance(exc.code, int) else 2
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     out, err = sys.stdout, sys.stderr
     if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
         out.reconfigure(encoding="utf-8")  # dumps hold any text; never fail on a narrow locale
     try:
-        if args.command == "models":
-            out.write("".join(f"{name}\n" for name in sorted(model_registry())))
-            return 0
-        if args.command == "schema":
-            return _schema(args, out)
-        return _run(args, out, err)
-    except _Usage as exc:
-        out.flush()
-        err.write(f"lightschema: {exc}\n")
-        return 2
-    except BrokenPipeError:  # e.g. `lightschema dump ... | head`: stop quietly
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        try:
+            code = _command(args, out, err)
+        except _Usage as exc:
+            out.flush()  # what was reported before the error comes first
+            _say(err, f"lightschema: {exc}\n")
+            return EXIT_ERROR
+        out.flush()  # a closed pipe shows here at the latest, not at exit
+        return code
+    except BrokenPipeError:  # e.g. `lightschema dump ... | head -1`: stop quietly, as `yes | head -1` does
+        _silence(out, err)
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        _say(err, "lightschema: interrupted\n")
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # writing failed (reading is reported as cannot read): a full disk, ...
+        _say(err, f"lightschema: cannot write the output: {exc.strerror or str(exc)}\n")
+        return EXIT_ERROR
+    except Exception:  # noqa: BLE001 - a bug: say so, never exit 1 as if some object were invalid
+        _flush(out)
+        lines = traceback.format_exc().splitlines()
+        _say(err, "lightschema: internal error, please report it:\n" + "".join(x + "\n" for x in lines))
+        return EXIT_INTERNAL
     finally:
-        with contextlib.suppress(OSError, ValueError):
-            out.flush()
+        _flush(out)
+
+
+def _flush(out: IO[str]) -> None:
+    """Flush what is left; if that fails, drop it for good (see :func:`_silence`)."""
+    try:
+        out.flush()
+    except (OSError, ValueError):
+        _silence(out)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -809,4 +811,137 @@ def test_endless_line_ends_in_a_message_not_a_traceback() -> None:
         2,
         "",
         "lightschema: -: out of memory: one JSON value (a line, an array item or the document) is too large\n",
+    )
+
+
+# -- exit statuses ----------------------------------------------------------------------------
+
+
+def readme_exit_table() -> dict[str, int]:
+    """The README's exit status table: each situation with its status."""
+    section = (ROOT / "README.md").read_text().split("## Command line", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| exit status | when |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:3] for line in table.strip().splitlines()[1:]]
+    return {when.strip(): int(code) for code, when in rows}
+
+
+def test_readme_lists_every_exit_status() -> None:
+    """Each status the CLI can return has a row, and each row's status is one it returns."""
+    statuses = {value for name, value in vars(cli).items() if name.startswith("EXIT_")}
+    assert statuses == {0, 1, 2, 3, 130, 141}
+    assert set(readme_exit_table().values()) == statuses
+
+
+class Unreadable(io.RawIOBase):
+    """Standard input that fails when read, as ``error`` (an exception) says."""
+
+    def __init__(self, error: BaseException) -> None:
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise self._error
+
+
+def test_read_error_is_unreadable_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Unreadable(OSError(errno.EIO, "I/O error")))))
+    assert cli.main(["validate", "--model", "Flow", "-"]) == 2
+    assert capsys.readouterr() == ("", "lightschema: cannot read -: I/O error\n")
+
+
+def test_interrupt_in_process_exits_130(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Unreadable(KeyboardInterrupt()))))
+    assert cli.main(["validate", "--model", "Flow", "-"]) == 130
+    assert capsys.readouterr() == ("", "lightschema: interrupted\n")
+
+
+def test_interrupt_exits_130() -> None:
+    """Ctrl-C while the CLI waits for input: a one-line note, no traceback, status 130."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lightschema", "dump", "--model", "Flow", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.write(b'{"name": 5}\n')
+    process.stdin.flush()
+    # the report is out (stderr is line buffered), so the CLI is reading on
+    assert process.stderr.readline() == b"line 1: invalid Flow\n"
+    assert process.stderr.readline() == b"  $.name: Input should be a valid string\n"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, b"", b"lightschema: interrupted\n")
+
+
+@pytest.mark.parametrize("command", ["dump", "validate"])
+def test_closed_output_pipe_exits_141_quietly(tmp_path: Path, command: str) -> None:
+    """``lightschema dump ... | head -1``: status 141 (128 + SIGPIPE), as a shell shows for
+    ``yes | head -1``; never 1 (some invalid), never a traceback."""
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(jsonl(*(RUNS if command == "dump" else [BAD_RUN])) * 2000)  # megabytes of output
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lightschema", command, "--model", "FlowRun", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline()
+    process.stdout.close()  # more than a pipe holds is still to come
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (141, b"")
+
+
+class ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+def test_closed_output_in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # never a real descriptor to silence
+    assert cli.main(["validate", "--model", "FlowRun", str(EXAMPLE)]) == 141
+    assert sys.stderr.getvalue() == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_exits_2() -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "lightschema", "dump", "--model", "FlowRun", str(EXAMPLE)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+    assert (result.returncode, result.stderr) == (2, "lightschema: cannot write the output: No space left on device\n")
+
+
+def test_internal_error_exits_3_with_the_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug is not "some invalid": status 3, and the traceback to report."""
+
+    def broken(value: Any, cls: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "structure_json_value", broken)
+    code, out, err = run_main(capsys, monkeypatch, "validate", "--model", "Flow", "-", stdin=jsonl({"name": "x"}))
+    assert (code, out) == (3, "")
+    assert err.startswith("lightschema: internal error, please report it:\nTraceback (most recent call last):\n")
+    assert err.endswith("RuntimeError: boom\n")
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run_main(capsys, monkeypatch, "validate", "--help")
+    assert (code, out.splitlines()[0], err) == (
+        0,
+        "usage: lightschema validate [-h] --model MODEL [--no-progress] path",
+        "",
     )

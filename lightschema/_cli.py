@@ -9,7 +9,8 @@ written), 3 internal error, 130 interrupted, 141 output pipe closed (see ``EXIT_
 
 Input is read as a stream so large files, and bad or endless input, run in bounded
 memory: JSON Lines a line at a time, a JSON array an item at a time. Only a single
-(non-array) JSON document spread over several lines is read whole.
+(non-array) JSON document spread over several lines is read whole. Text that came
+from the input or the command line is printed through :func:`printable`.
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NoReturn
 
 from lightschema import objects, schedules
 from lightschema._base import PrefectBaseModel, structure_json_value, validate_json_text
 from lightschema._schema import model_json_schema
 from lightschema.errors import ErrorDetails, ValidationError
 
-__all__ = ["InputError", "Progress", "iter_documents", "main", "model_registry"]
+__all__ = ["InputError", "Progress", "iter_documents", "main", "model_registry", "printable"]
 
 #: how the input was laid out, which ``dump`` mirrors by default
 InputKind = Literal["empty", "jsonl", "array", "document"]
@@ -465,9 +467,39 @@ EXIT_INTERNAL = 3  # a bug in lightschema: the traceback is printed
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head -1`'s yes
 
+# Characters never printed as they are: C0 and C1 controls and DEL (terminal escape
+# sequences, line breaks that would fake a report line), the line and paragraph
+# separators, the bidirectional overrides (text shown in another order than it is), and
+# lone surrogates (no UTF-8 for them: a file name's bytes that are not UTF-8 arrive as
+# such, and are shown as the bytes). Other text, Unicode included, stays as it is.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, e.g. in a file name (surrogateescape)
+        code -= 0xDC00
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: what came from the input cannot move the cursor, recolour,
+    retitle or reorder the screen. Controls are shown as Python escapes (``\\x1b``)."""
+    return _UNSAFE.sub(_escape_char, text)
+
 
 class _Usage(Exception):
     """A usage or input error: reported on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error messages (which quote arguments, file names among them) escaped."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {printable(message)}\n")
 
 
 def _model(name: str) -> type[PrefectBaseModel]:
@@ -501,7 +533,7 @@ def _open_input(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
 def _report_invalid(out: IO[str], position: str, title: str, errors: list[ErrorDetails]) -> None:
     out.write(f"{position}: invalid {title}\n")
     for err in errors:
-        out.write(f"  {err['path']}: {err['msg']}\n")
+        out.write(f"  {printable(err['path'])}: {printable(err['msg'])}\n")
 
 
 def _summary(title: str, total: int, invalid: int, elapsed: float) -> str:
@@ -595,7 +627,7 @@ def _schema(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lightschema",
         description="Validate, normalise and describe Prefect 3.9.1 payloads without Prefect.",
     )
@@ -669,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _command(args, out, err)
         except _Usage as exc:
             out.flush()  # what was reported before the error comes first
-            _say(err, f"lightschema: {exc}\n")
+            _say(err, f"lightschema: {printable(str(exc))}\n")
             return EXIT_ERROR
         out.flush()  # a closed pipe shows here at the latest, not at exit
         return code
@@ -680,12 +712,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(err, "lightschema: interrupted\n")
         return EXIT_INTERRUPTED
     except OSError as exc:  # writing failed (reading is reported as cannot read): a full disk, ...
-        _say(err, f"lightschema: cannot write the output: {exc.strerror or str(exc)}\n")
+        _say(err, f"lightschema: cannot write the output: {printable(exc.strerror or str(exc))}\n")
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 - a bug: say so, never exit 1 as if some object were invalid
         _flush(out)
         lines = traceback.format_exc().splitlines()
-        _say(err, "lightschema: internal error, please report it:\n" + "".join(x + "\n" for x in lines))
+        _say(err, "lightschema: internal error, please report it:\n" + "".join(printable(x) + "\n" for x in lines))
         return EXIT_INTERNAL
     finally:
         _flush(out)

@@ -926,16 +926,16 @@ def test_output_that_cannot_be_written_exits_2() -> None:
 def test_internal_error_exits_3_with_the_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bug is not "some invalid": status 3, and the traceback to report."""
+    """A bug is not "some invalid": status 3, and the traceback (escaped) to report."""
 
     def broken(value: Any, cls: Any) -> Any:
-        raise RuntimeError("boom")
+        raise RuntimeError("boom \x1b[2J")
 
     monkeypatch.setattr(cli, "structure_json_value", broken)
     code, out, err = run_main(capsys, monkeypatch, "validate", "--model", "Flow", "-", stdin=jsonl({"name": "x"}))
     assert (code, out) == (3, "")
     assert err.startswith("lightschema: internal error, please report it:\nTraceback (most recent call last):\n")
-    assert err.endswith("RuntimeError: boom\n")
+    assert err.endswith("RuntimeError: boom \\x1b[2J\n")
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -944,4 +944,74 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
         0,
         "usage: lightschema validate [-h] --model MODEL [--no-progress] path",
         "",
+    )
+
+
+# -- untrusted text ---------------------------------------------------------------------------
+
+ESC = "\x1b[2J\x1b]0;owned\x07\x9b"  # clear screen, set the title, a C1 CSI
+ESC_SHOWN = "\\x1b[2J\\x1b]0;owned\\x07\\x9b"
+
+
+def test_printable_escapes_controls_and_keeps_unicode() -> None:
+    text = "a\x00\x1b\x7f\x85\x9b\u2028\u202e\ud800\udcff\t\n\r é日本🙂\u200d\xa0z"
+    assert cli.printable(text) == "a\\x00\\x1b\\x7f\\x85\\x9b\\u2028\\u202e\\ud800\\xff\\t\\n\\r é日本🙂\u200d\xa0z"
+
+
+def test_values_from_the_input_are_printed_escaped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cron, timezone and key name in messages: escapes shown, not run; Unicode as is."""
+    data = jsonl(
+        {"cron": f"0 0 * * *{ESC}", "timezone": f"Europe/Zürich{ESC}日本"},
+        {f"key{ESC}": 1, "cron": "* * * * *"},
+    )
+    assert run_main(capsys, monkeypatch, "validate", "--model", "CronSchedule", "-", stdin=data) == (
+        1,
+        "line 1: invalid CronSchedule\n"
+        f'  $.cron: Value error, Invalid cron string: "0 0 * * *{ESC_SHOWN}"\n'
+        f'  $.timezone: Value error, Invalid timezone: "Europe/Zürich{ESC_SHOWN}日本" '
+        "(specify in IANA tzdata format, for example, America/New_York)\n"
+        "line 2: invalid CronSchedule\n"
+        f"  $['key{ESC_SHOWN}']: Extra inputs are not permitted\n"
+        "2 CronSchedule objects read, 0 valid, 2 invalid (N objects/s)\n",
+        "",
+    )
+
+
+def test_rrule_printed_escaped_in_a_subprocess() -> None:
+    """The bytes on the terminal hold no escape character at all."""
+    result = run_module("validate", "--model", "RRuleSchedule", "-", stdin=jsonl({"rrule": f"FREQ=DAILY{ESC}"}))
+    assert (result.returncode, masked(result.stdout), result.stderr) == (
+        1,
+        "line 1: invalid RRuleSchedule\n"
+        f"  $.rrule: Value error, Invalid RRule string \"FREQ=DAILY{ESC_SHOWN}\": invalid 'FREQ': "
+        "DAILY\\x1b[2J\\x1b]0\n"
+        "1 RRuleSchedule objects read, 0 valid, 1 invalid (N objects/s)\n",
+        "",
+    )
+    assert "\x1b" not in result.stdout
+
+
+def test_file_names_are_printed_escaped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / f"runs{ESC}é.json"
+    assert run_main(capsys, monkeypatch, "validate", "--model", "Flow", str(missing)) == (
+        2,
+        "",
+        f"lightschema: cannot read {tmp_path}/runs{ESC_SHOWN}é.json: No such file or directory\n",
+    )
+    broken = tmp_path / f"broken{ESC}.json"
+    broken.write_text("[")
+    assert run_main(capsys, monkeypatch, "validate", "--model", "Flow", str(broken)) == (
+        2,
+        "",
+        f"lightschema: {tmp_path}/broken{ESC_SHOWN}.json: Invalid JSON: Expecting value at line 1 column 2\n",
+    )
+    code, out, err = run_main(capsys, monkeypatch, "validate", "--model", "Flow", "a.json", f"b{ESC}.json")
+    assert (code, out, err.splitlines()[-1]) == (
+        2,
+        "",
+        f"lightschema: error: unrecognized arguments: b{ESC_SHOWN}.json",
     )

@@ -137,6 +137,15 @@ def json_depth_error(data: Any) -> ErrorDetails | None:
     value past the limit; None when ``data`` is not that deep (or not text)."""
     if isinstance(data, bytearray):
         data = bytes(data)
+    at = json_depth_offset(data)
+    return None if at is None else _depth_detail(data, at)
+
+
+def json_depth_offset(data: Any) -> int | None:
+    """Where in JSON text the first value nested deeper than the reference's parser reads
+    begins; None when there is none (or ``data`` is not text)."""
+    if isinstance(data, bytearray):
+        data = bytes(data)
     tokens: Any
     opening: Any
     closing: Any
@@ -160,7 +169,7 @@ def json_depth_error(data: Any) -> ErrorDetails | None:
             open_[-1] = False  # a key: the value comes next
             continue
         if len(open_) >= MAX_JSON_DEPTH:  # a value inside 201 open containers
-            return _depth_detail(data, match.start())
+            return int(match.start())
         if open_ and open_[-1] is False:
             open_[-1] = True
         if first in opening:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Literal, NoReturn
 
 from lightschema import objects, schedules
-from lightschema._base import PrefectBaseModel, structure_json_value, validate_json_text
+from lightschema._base import PrefectBaseModel, json_depth_offset, structure_json_value, validate_json_text
 from lightschema._schema import model_json_schema
 from lightschema.errors import ErrorDetails, ValidationError
 
@@ -351,6 +351,9 @@ class _JsonStream:
                     continue
                 self._fail(exc.msg, exc.pos)
             except RecursionError:
+                at = json_depth_offset(self._buf[self._pos :])
+                if at is not None:  # the reference's parser stops there: say so, at that value
+                    self._fail("recursion limit exceeded", self._pos + at)
                 raise InputError("Invalid JSON: nested too deeply") from None
             except ValueError:  # an integer literal longer than Python will convert
                 raise InputError("Invalid JSON: number out of range") from None

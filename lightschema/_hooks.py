@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any, cast
 from uuid import UUID, SafeUUID
 
-from lightschema.errors import ErrorDetails, InvalidValue, ValidationError, flatten
+from lightschema.errors import Entry, InvalidValue, ValidationError, entries
 
 Hook = Callable[[Any, Any], Any]
 
@@ -1094,16 +1094,16 @@ def structure_items(elements: Iterable[Any], item: Hook, kind: str = "list", *, 
     as its objects are made, and the memory is reused at once.
     """
     out = []
-    errors: list[ErrorDetails] = []  # flattened as they come: exceptions are big to keep
+    errors: list[Entry] = []  # read as they come: exceptions are big to keep
     for index, element in enumerate(elements):
         try:
             out.append(item(element, None))
         except Exception as exc:  # noqa: BLE001 - every failure is reported
-            errors.extend(flatten(exc, (index,), None))
+            errors.extend(entries(exc, (index,), None))
         if release:
             elements[index] = None  # type: ignore[index]
     if errors:
-        raise ValidationError(kind, errors)
+        raise ValidationError.of(kind, errors)
     return out
 
 
@@ -1114,14 +1114,14 @@ def make_dict_hook(key: Hook, val: Hook) -> Hook:
         if not isinstance(value, Mapping):
             raise InvalidValue("dict_type", "Input should be a valid dictionary", value)
         out = {}
-        errors: list[ErrorDetails] = []
+        errors: list[Entry] = []
         for k, v in value.items():
             try:
                 out[key(k, None)] = val(v, None)
             except Exception as exc:  # noqa: BLE001 - every failure is reported
-                errors.extend(flatten(exc, (k,), None))
+                errors.extend(entries(exc, (k,), None))
         if errors:
-            raise ValidationError("dict", errors)
+            raise ValidationError.of("dict", errors)
         return out
 
     return structure_dict
@@ -1191,13 +1191,13 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
                 return hook(value, None)
             except Exception:  # noqa: BLE001 - fall through to every member in order
                 pass
-        errors: list[ErrorDetails] = []
+        errors: list[Entry] = []
         for tag, _tp, member_hook in members:
             try:
                 return member_hook(value, None)
             except Exception as exc:  # noqa: BLE001 - collected for the error report
-                errors.extend(flatten(exc, (tag,), value))
-        raise ValidationError("union", errors)
+                errors.extend(entries(exc, (tag,), value))
+        raise ValidationError.of("union", errors)
 
     return structure_union
 

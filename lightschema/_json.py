@@ -181,7 +181,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     from lightschema._base import orjson_for, parse_json_text
     from lightschema._gc import collector_paused
     from lightschema.converter import _hook, _type_name, converter
-    from lightschema.errors import ErrorDetails, ValidationError, detail, flatten, json_worded
+    from lightschema.errors import Entry, ValidationError, detail, entries, json_worded
 
     title = f"list[{_type_name(cl)}]"
     if isinstance(data, bytearray):
@@ -199,7 +199,7 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
         lines, blank = data.split(b"\n"), b" \t\r"
     item = _hook(cl, converter)
     out = []
-    errors: list[ErrorDetails] = []
+    errors: list[Entry] = []
     token = _hooks.json_input.set(True)
     try:
         with collector_paused():
@@ -210,9 +210,9 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
                 try:
                     out.append(item(parse_json_text(line, title, orjson), None))
                 except Exception as exc:  # noqa: BLE001 - every failing line is reported
-                    errors.extend(flatten(exc, (index,), None))
+                    errors.extend(entries(exc, (index,), None))
     finally:
         _hooks.json_input.reset(token)
     if errors:
-        raise ValidationError(title, json_worded(errors))
+        raise ValidationError.of(title, json_worded(errors))
     return out

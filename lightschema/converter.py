@@ -26,12 +26,12 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from lightschema import _hooks, _infer
 from lightschema._base import DateTime, PrefectBaseModel
-from lightschema._cattrs_errors import flatten
+from lightschema._cattrs_errors import entries
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema._gc import collector_paused
 from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
-from lightschema.errors import InvalidValue, ValidationError, detail
+from lightschema.errors import InvalidValue, ValidationError
 
 __all__ = [
     "CHECK",
@@ -268,6 +268,23 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
 _NOT_ATTRIBUTE_HOLDERS = frozenset({"builtins", "datetime", "collections"})
 
 
+#: what the fast pass gave when it failed
+_FAILED: Any = object()
+
+
+def _detailed_pass(detailed: Callable[[Any, Any], Any], value: Any, cls: Any) -> Any:
+    """The model from cattrs' detailed pass, or a ValidationError with every failing field.
+
+    Raised from here, outside the handler of the exception cattrs raised, so that the
+    error holds neither that exception nor the frames its traceback reaches.
+    """
+    try:
+        return detailed(value, cls)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
+        found = entries(exc, (), value)
+    raise ValidationError.of(cls.__name__, found)
+
+
 def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
     """Generate the structure functions of one model class, fields' hooks bound once.
 
@@ -313,7 +330,7 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
                 value = {n: getattr(value, n) for n in field_names if hasattr(value, n)}
             else:
                 kind, msg = not_a_dict
-                raise ValidationError(title, [detail(kind, (), msg, value)])
+                raise ValidationError.of(title, [(kind, (), msg, value)])
         if before is not None:
             value = before(value)
         try:
@@ -321,10 +338,9 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
                 raise KeyError("unknown keys")
             obj = fast(value)
         except Exception:  # noqa: BLE001 - the detailed pass says what was wrong
-            try:
-                obj = detailed(value, cls)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
-                raise ValidationError(title, flatten(exc, (), value)) from None
+            obj = _FAILED
+        if obj is _FAILED:  # run outside the handler: its errors then hold no exception of the fast pass
+            obj = _detailed_pass(detailed, value, cls)
         if keep_extra:
             extra = {k: v for k, v in value.items() if k not in known}
             object.__setattr__(obj, "model_extra", extra)
@@ -663,11 +679,12 @@ def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
         title = _type_name(cl)
         if exc.title == title:
             raise
-        raise ValidationError(title, exc.errors()) from None
+        found = exc._entries  # shared, not copied: the list may be a million long
     except InvalidValue as exc:
-        raise ValidationError(_type_name(cl), flatten(exc, (), obj)) from None
+        found = entries(exc, (), obj)
     except RecursionError:
-        raise ValidationError(_type_name(cl), flatten(RecursionError(), (), None)) from None
+        found = entries(RecursionError(), (), None)
+    raise ValidationError.of(_type_name(cl), found)
 
 
 def unstructure(obj: Any) -> Any:

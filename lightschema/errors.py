@@ -9,17 +9,23 @@ Exception tree::
 ``ValidationError.errors()`` is a list of dicts, one per failing field, each with
 ``type`` (a short machine-readable kind, the same words pydantic uses), ``loc``
 (the path as a tuple), ``path`` (the path as ``$.a.b[0]``), ``msg`` and ``input``.
+
+Inside, an error is an ``Entry`` tuple ``(type, loc, msg, input)``: a rejected list of a
+million items holds a million of them, and a tuple is a third of the dict's size.
+The dicts are made only when ``errors()`` is called.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 __all__ = ["ErrorDetails", "Loc", "ValidationError", "format_path"]
 
 Loc = tuple[str | int, ...]
+#: one error as kept inside: (type, loc, msg, input)
+Entry = tuple[str, Loc, str, Any]
 _REPR_LIMIT = 80
 
 
@@ -116,11 +122,21 @@ class InvalidValue(ValueError):
 class ValidationError(ValueError):
     """Bad input: every failing field, with its path, a message and the input."""
 
-    def __init__(self, title: str, line_errors: Sequence[ErrorDetails]) -> None:
+    def __init__(self, title: str, line_errors: Sequence[ErrorDetails | Entry]) -> None:
         self.title = title
-        self._errors = list(line_errors)
+        self._entries = [_as_entry(e) for e in line_errors]
         self._text: str | None = None
         super().__init__(title)
+
+    @classmethod
+    def of(cls, title: str, entries: list[Entry]) -> ValidationError:
+        """An error holding ``entries`` as they are: no copy of a list that may be a million long."""
+        exc = cls.__new__(cls)
+        exc.title = title
+        exc._entries = entries
+        exc._text = None
+        ValueError.__init__(exc, title)
+        return exc
 
     def __str__(self) -> str:
         # Rendered on first use: a rejected million-item list must not pay for a
@@ -134,25 +150,28 @@ class ValidationError(ValueError):
 
     def errors(self) -> list[ErrorDetails]:
         """The failing fields, in input order, as a fresh list of dicts."""
-        return [detail(e["type"], tuple(e["loc"]), e["msg"], e["input"]) for e in self._errors]
+        return [detail(kind, loc, msg, value) for kind, loc, msg, value in self._entries]
 
     def error_count(self) -> int:
         """How many fields failed."""
-        return len(self._errors)
+        return len(self._entries)
 
     def _render(self) -> str:
-        count = len(self._errors)
+        count = len(self._entries)
         noun = "error" if count == 1 else "errors"
         lines = [f"{count} validation {noun} for {self.title}"]
-        for err in self._errors:
-            lines.append(
-                f"  {format_path(tuple(err['loc']))}: {err['msg']} "
-                f"[type={err['type']}, input={_short_repr(err['input'])}]"
-            )
+        for kind, loc, msg, value in self._entries:
+            lines.append(f"  {format_path(loc)}: {msg} [type={kind}, input={_short_repr(value)}]")
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.title, self._errors))
+        return (type(self), (self.title, self._entries))
+
+
+def _as_entry(err: ErrorDetails | Entry) -> Entry:
+    if isinstance(err, tuple):
+        return err
+    return (err["type"], tuple(err["loc"]), err["msg"], err["input"])
 
 
 class SerializationError(ValueError):
@@ -187,15 +206,22 @@ _JSON_WORDING = {
 _TIMEDELTA_REASON = "Input should be a valid timedelta, "
 
 
-def json_worded(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
+def json_worded(errors: Iterable[ErrorDetails | Entry]) -> list[Entry]:
     """``errors`` as pydantic reports them for JSON text rather than Python objects: an
-    "object" where Python has a dictionary, an "array" for a list or set, a "duration"."""
+    "object" where Python has a dictionary, an "array" for a list or set, a "duration".
+
+    Entries worded the same either way are kept as they are, not copied.
+    """
     out = []
     for err in errors:
-        kind, msg = _JSON_WORDING.get(err["type"], (err["type"], err["msg"]))
-        if kind == "time_delta_parsing" and msg.startswith(_TIMEDELTA_REASON):
-            msg = "Input should be a valid duration, " + msg[len(_TIMEDELTA_REASON) :]
-        out.append(detail(kind, tuple(err["loc"]), msg, err["input"]))
+        item = _as_entry(err)
+        kind, loc, msg, value = item
+        worded = _JSON_WORDING.get(kind)
+        if worded is not None:
+            item = (worded[0], loc, worded[1], value)
+        elif kind == "time_delta_parsing" and msg.startswith(_TIMEDELTA_REASON):
+            item = (kind, loc, "Input should be a valid duration, " + msg[len(_TIMEDELTA_REASON) :], value)
+        out.append(item)
     return out
 
 
@@ -228,25 +254,36 @@ def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
     return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
 
 
-def entry(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+def entry(kind: str, loc: Loc, msg: str, value: Any) -> Entry:
     """An entry for internal use: its path is derived from ``loc`` only when it is shown."""
-    return cast(ErrorDetails, {"type": kind, "loc": loc, "msg": msg, "input": value})
+    return (kind, loc, msg, value)
 
 
-def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
+_NESTED_TOO_DEEPLY = "Input is nested too deeply"
+
+
+def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
     """Turn what one of lightschema's own hooks raised into error entries under ``loc``.
 
     ``source`` is the input that failed, reported for errors that carry no input of their
-    own. cattrs' exception groups are read by ``_cattrs_errors.flatten``.
+    own. cattrs' exception groups are read by ``_cattrs_errors.entries``. A MemoryError is
+    raised again: running out of memory is no fault of the input.
     """
     if isinstance(exc, ValidationError):
         if not loc:  # entries are never changed once made, so they can be shared
-            return exc._errors
-        return [entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
+            return exc._entries
+        return [(kind, loc + at, msg, value) for kind, at, msg, value in exc._entries]
     if isinstance(exc, InvalidValue):
         if exc.kind in _PARSES_TEXT and has_lone_surrogate(exc.value):
-            return [entry("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
-        return [entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
+            return [("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
+        return [(exc.kind, loc + exc.loc, exc.msg, exc.value)]
     if isinstance(exc, RecursionError):
-        return [entry("recursion_loop", loc, "Input is nested too deeply", None)]
-    return [entry("value_error", loc, f"Value error, {exc}", source)]
+        return [("recursion_loop", loc, _NESTED_TOO_DEEPLY, None)]
+    if isinstance(exc, MemoryError):
+        raise exc
+    return [("value_error", loc, f"Value error, {exc}", source)]
+
+
+def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
+    """``entries``, as the dicts ``errors()`` gives (for hooks that build a list of them)."""
+    return [detail(kind, at, msg, value) for kind, at, msg, value in entries(exc, loc, source)]

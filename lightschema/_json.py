@@ -113,18 +113,22 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
     The bulk counterpart of ``model_dump_json``: ``dump_json(runs)`` is what
     ``TypeAdapter(list[FlowRun]).dump_json(runs)`` gives with the reference.
     """
-    from lightschema._gc import collector_paused
+    from lightschema._gc import paused
+
+    return paused(_dump_json, value, indent)  # the dicts written out are kept until the text is made
+
+
+def _dump_json(value: Any, indent: int | None) -> bytes:
     from lightschema.converter import unstructure
 
-    with collector_paused():  # the dicts written out are kept until the text is made
-        orjson = _get_orjson() if indent is None else None
-        if orjson is not None:
-            try:
-                native = [_native(v) for v in value] if value.__class__ is list else _native(value)
-                return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
-            except TypeError:
-                pass
-        return _stdlib_text(unstructure(value), indent).encode()
+    orjson = _get_orjson() if indent is None else None
+    if orjson is not None:
+        try:
+            native = [_native(v) for v in value] if value.__class__ is list else _native(value)
+            return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
+        except TypeError:
+            pass
+    return _stdlib_text(unstructure(value), indent).encode()
 
 
 #: the compact encoder, made once (``json.dumps`` with options makes a new one per call)
@@ -161,12 +165,29 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
-    from lightschema._base import structure_json_value, validate_json_text
-    from lightschema._gc import collector_paused
+    from lightschema._gc import paused
     from lightschema.converter import _type_name
 
-    with collector_paused():  # parsing a large body allocates as much as structuring it
-        return structure_json_value(validate_json_text(data, _type_name(cl)), cl, owned=True)
+    # parsing a large body allocates as much as structuring it
+    return paused(_load_json, data, cl, _type_name(cl))
+
+
+def _load_json(data: str | bytes | bytearray, cl: Any, title: str) -> Any:
+    """``structure_json_value`` for a body: the parse is handed over to be emptied as it is
+    read, and the errors of a rejected body are reworded for JSON as they are, not copied."""
+    from lightschema._base import validate_json_text
+    from lightschema.converter import structure
+    from lightschema.errors import ValidationError, json_worded
+
+    parsed = validate_json_text(data, title)
+    token = _hooks.json_input.set(True)
+    try:
+        return structure(parsed, cl, owned=True)
+    except ValidationError as exc:
+        title, found = exc.title, json_worded(exc._entries)
+    finally:
+        _hooks.json_input.reset(token)
+    raise ValidationError.of(title, found)
 
 
 def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
@@ -178,10 +199,10 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     reported at once, under its line index (``$[0]`` is the first line), so a path
     points at the line whatever blank lines came before it.
     """
-    from lightschema._base import orjson_for, parse_json_text
-    from lightschema._gc import collector_paused
+    from lightschema._base import orjson_for
+    from lightschema._gc import paused
     from lightschema.converter import _hook, _type_name, converter
-    from lightschema.errors import Entry, ValidationError, detail, entries, json_worded
+    from lightschema.errors import ValidationError, detail, json_worded
 
     title = f"list[{_type_name(cl)}]"
     if isinstance(data, bytearray):
@@ -198,21 +219,31 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     else:
         lines, blank = data.split(b"\n"), b" \t\r"
     item = _hook(cl, converter)
-    out = []
-    errors: list[Entry] = []
     token = _hooks.json_input.set(True)
     try:
-        with collector_paused():
-            for index, line in enumerate(lines):
-                lines[index] = None  # the split is ours: a line is freed once read
-                if not line.strip(blank):
-                    continue
-                try:
-                    out.append(item(parse_json_text(line, title, orjson), None))
-                except Exception as exc:  # noqa: BLE001 - every failing line is reported
-                    errors.extend(entries(exc, (index,), None))
+        out, errors = paused(_load_lines, lines, blank, item, title, orjson)
     finally:
         _hooks.json_input.reset(token)
     if errors:
         raise ValidationError.of(title, json_worded(errors))
     return out
+
+
+def _load_lines(
+    lines: list[Any], blank: Any, item: Any, title: str, orjson: ModuleType | None
+) -> tuple[list[Any], list[Any]]:
+    """Each line parsed and structured: the objects, and the entries of the lines that failed."""
+    from lightschema._base import parse_json_text
+    from lightschema.errors import entries
+
+    out = []
+    errors = []
+    for index, line in enumerate(lines):
+        lines[index] = None  # the split is ours: a line is freed once read
+        if not line.strip(blank):
+            continue
+        try:
+            out.append(item(parse_json_text(line, title, orjson), None))
+        except Exception as exc:  # noqa: BLE001 - every failing line is reported
+            errors.extend(entries(exc, (index,), None))
+    return out, errors

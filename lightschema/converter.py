@@ -29,7 +29,7 @@ from lightschema._base import DateTime, PrefectBaseModel
 from lightschema._cattrs_errors import entries
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
-from lightschema._gc import collector_paused
+from lightschema._gc import paused
 from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
 from lightschema.errors import InvalidValue, ValidationError
 
@@ -402,8 +402,7 @@ def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
     def unstructure_items(value: Any) -> list[Any]:
         if len(value) > _BULK:  # a bulk dump: every dict it makes is kept, none is garbage
-            with collector_paused():
-                return [inner(v) for v in value]
+            return paused(list, map(inner, value))
         return [inner(v) for v in value]
 
     return unstructure_items
@@ -672,8 +671,7 @@ def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
             (item,) = typing.get_args(cl)
             return _hooks.structure_items(obj, _hook(item, converter), release=True)
         if obj.__class__ is list and len(obj) > _BULK:
-            with collector_paused():
-                return converter.structure(obj, cl)
+            return paused(converter.structure, obj, cl)
         return converter.structure(obj, cl)
     except ValidationError as exc:
         title = _type_name(cl)

@@ -115,7 +115,7 @@ def structure_json_value(parsed: Any, cl: Any, *, owned: bool = False) -> Any:
     try:
         return _converter_module().structure(parsed, cl, owned=owned)
     except ValidationError as exc:
-        raise ValidationError(exc.title, json_worded(exc.errors())) from None
+        raise ValidationError.of(exc.title, json_worded(exc._entries)) from None
     finally:
         json_input.reset(token)
 

@@ -19,7 +19,7 @@ from cattrs.errors import (
 )
 
 from lightschema import errors
-from lightschema.errors import Entry, Loc
+from lightschema.errors import Entry, InvalidValue, Loc, invalid_entry
 
 __all__ = ["entries"]
 
@@ -38,6 +38,9 @@ def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
     function holds, and that function's frame is reached again from the exception's
     traceback, a cycle only the cyclic collector frees, and bulk calls pause it.
     """
+    if exc.__class__ is InvalidValue:  # the usual: one bad value
+        exc.__traceback__ = exc.__context__ = None
+        return [invalid_entry(exc, loc)]
     if not isinstance(exc, MemoryError):  # raised again, traceback and all
         exc.__traceback__ = exc.__context__ = None
     if isinstance(exc, ClassValidationError):
@@ -46,6 +49,9 @@ def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
             name = _note_name(sub)
             if name is None:
                 out.extend(entries(sub, loc, source))
+            elif sub.__class__ is InvalidValue:
+                sub.__traceback__ = sub.__context__ = None
+                out.append(invalid_entry(sub, (*loc, name)))
             elif isinstance(sub, KeyError) and _is_missing_key(sub, name, source):
                 sub.__traceback__ = sub.__context__ = None
                 out.append(("missing", (*loc, name), _MISSING, source))
@@ -67,7 +73,7 @@ def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
 
 def _note_name(exc: BaseException) -> str | None:
     for note in getattr(exc, "__notes__", ()):
-        if isinstance(note, AttributeValidationNote):
+        if note.__class__ is AttributeValidationNote:
             return note.name
     return None
 

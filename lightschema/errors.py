@@ -41,15 +41,30 @@ class ErrorDetails(TypedDict):
 
 def format_path(loc: Loc) -> str:
     """Render a location tuple as a JSON path: ``("a", 0, "b")`` -> ``$.a[0].b``."""
-    parts = ["$"]
+    path = "$"
     for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif part.isidentifier():
-            parts.append(f".{part}")
+        if part.__class__ is str:
+            step = _STEPS.get(part)
+            path += _step(part) if step is None else step
+        elif isinstance(part, int):
+            path += f"[{part}]"
         else:
-            parts.append(f"[{part!r}]")
-    return "".join(parts)
+            path += _step(part)
+    return path
+
+
+#: each name's path step (``.name`` or ``['a b']``): the same few names recur in every
+#: entry of a rejected list. Bounded, and cleared when full.
+_STEPS: dict[str, str] = {}
+
+
+def _step(part: str) -> str:
+    step = f".{part}" if part.isidentifier() else f"[{part!r}]"
+    if len(part) <= 64:
+        if len(_STEPS) >= 4096:
+            _STEPS.clear()
+        _STEPS[part] = step
+    return step
 
 
 _BRACKETS: dict[type, tuple[str, str]] = {
@@ -111,8 +126,10 @@ def _short_repr(value: Any) -> str:
 class InvalidValue(ValueError):
     """One value that failed; hooks raise it and the enclosing model collects it."""
 
+    __slots__ = ("kind", "loc", "msg", "value")  # raised once per bad item: a third quicker to make
+
     def __init__(self, kind: str, msg: str, value: Any, loc: Loc = ()) -> None:
-        super().__init__(msg)
+        ValueError.__init__(self, msg)
         self.kind = kind
         self.msg = msg
         self.value = value
@@ -121,6 +138,8 @@ class InvalidValue(ValueError):
 
 class ValidationError(ValueError):
     """Bad input: every failing field, with its path, a message and the input."""
+
+    __slots__ = ("_entries", "_text", "title")
 
     def __init__(self, title: str, line_errors: Sequence[ErrorDetails | Entry]) -> None:
         self.title = title
@@ -131,11 +150,10 @@ class ValidationError(ValueError):
     @classmethod
     def of(cls, title: str, entries: list[Entry]) -> ValidationError:
         """An error holding ``entries`` as they are: no copy of a list that may be a million long."""
-        exc = cls.__new__(cls)
+        exc = ValueError.__new__(cls, title)  # args set here: no __init__ call
         exc.title = title
         exc._entries = entries
         exc._text = None
-        ValueError.__init__(exc, title)
         return exc
 
     def __str__(self) -> str:
@@ -150,7 +168,7 @@ class ValidationError(ValueError):
 
     def errors(self) -> list[ErrorDetails]:
         """The failing fields, in input order, as a fresh list of dicts."""
-        return [detail(kind, loc, msg, value) for kind, loc, msg, value in self._entries]
+        return [as_dict(kind, loc, msg, value) for kind, loc, msg, value in self._entries]
 
     def error_count(self) -> int:
         """How many fields failed."""
@@ -249,14 +267,14 @@ def has_lone_surrogate(value: Any) -> bool:
     return isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value) is not None
 
 
-def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
-    """Build one error entry; the path string is derived from ``loc``."""
-    return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
-
-
-def entry(kind: str, loc: Loc, msg: str, value: Any) -> Entry:
-    """An entry for internal use: its path is derived from ``loc`` only when it is shown."""
+def detail(kind: str, loc: Loc, msg: str, value: Any) -> Entry:
+    """One error entry, for ``ValidationError``; its path is derived from ``loc`` when shown."""
     return (kind, loc, msg, value)
+
+
+def as_dict(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+    """One entry as ``errors()`` gives it, with its path."""
+    return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
 
 
 _NESTED_TOO_DEEPLY = "Input is nested too deeply"
@@ -269,14 +287,12 @@ def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
     own. cattrs' exception groups are read by ``_cattrs_errors.entries``. A MemoryError is
     raised again: running out of memory is no fault of the input.
     """
+    if isinstance(exc, InvalidValue):  # the usual: one bad value
+        return [invalid_entry(exc, loc)]
     if isinstance(exc, ValidationError):
         if not loc:  # entries are never changed once made, so they can be shared
             return exc._entries
         return [(kind, loc + at, msg, value) for kind, at, msg, value in exc._entries]
-    if isinstance(exc, InvalidValue):
-        if exc.kind in _PARSES_TEXT and has_lone_surrogate(exc.value):
-            return [("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
-        return [(exc.kind, loc + exc.loc, exc.msg, exc.value)]
     if isinstance(exc, RecursionError):
         return [("recursion_loop", loc, _NESTED_TOO_DEEPLY, None)]
     if isinstance(exc, MemoryError):
@@ -284,6 +300,13 @@ def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
     return [("value_error", loc, f"Value error, {exc}", source)]
 
 
-def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
-    """``entries``, as the dicts ``errors()`` gives (for hooks that build a list of them)."""
-    return [detail(kind, at, msg, value) for kind, at, msg, value in entries(exc, loc, source)]
+def invalid_entry(exc: InvalidValue, loc: Loc) -> Entry:
+    """The entry of one bad value under ``loc``."""
+    kind, value = exc.kind, exc.value
+    if kind in _PARSES_TEXT and has_lone_surrogate(value):
+        return ("string_unicode", loc + exc.loc, NOT_UNICODE, value)
+    return (kind, loc + exc.loc, exc.msg, value)
+
+
+#: the name hooks in other modules read errors by
+flatten = entries

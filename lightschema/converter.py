@@ -181,6 +181,23 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
                     pass  # the smart union reports every member's errors, as the reference does
         return smart(value, None)
 
+    smart_first = _hooks.first_error_only(smart)
+    by_tag_first = {tag: _hooks.first_error_only(hook) for tag, hook in by_tag.items()}
+
+    def structure_tagged_first_error(value: Any, _: Any = None) -> Any:
+        if value.__class__ is dict:
+            try:
+                hook = by_tag_first.get(value.get(key))
+            except TypeError:
+                hook = None
+            if hook is not None:
+                try:
+                    return hook(value, None)
+                except Exception:  # noqa: BLE001 - then as the union does
+                    pass
+        return smart_first(value, None)
+
+    _hooks.set_first_error_only(structure_tagged, structure_tagged_first_error)
     return structure_tagged
 
 
@@ -255,13 +272,13 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
     override_hook = a.metadata.get(STRUCTURE)
     check = a.metadata.get(CHECK)
     if override_hook is not None or check is not None:
-        hook = override_hook or _hook(a.type, c)
+        hook = _hooks.first_error_only(override_hook or _hook(a.type, c))
         return LoadPlan(a.name, _checked(hook, check) if check else hook, None, False, a.default)
     inner = _optional_inner(a.type)
     tp = a.type if inner is None else inner
     exact = tp if tp in _EXACT else None
     hook = _hook(tp, c)
-    return LoadPlan(a.name, hook, exact, inner is not None, a.default, _CACHES.get(hook))
+    return LoadPlan(a.name, _hooks.first_error_only(hook), exact, inner is not None, a.default, _CACHES.get(hook))
 
 
 #: modules whose objects the reference never reads fields from, even with ``from_attributes``
@@ -346,6 +363,16 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
             object.__setattr__(obj, "model_extra", extra)
         return obj
 
+    if before is None and not forbid_extra and not keep_extra:
+
+        def structure_model_first_error(value: Any, _: Any = None) -> Any:
+            """For an enclosing model's fast pass: a failure is raised as it is, with no
+            detailed pass of its own (the enclosing one's detailed pass comes back here)."""
+            if value.__class__ is not dict:
+                return structure_model(value)
+            return fast(value)
+
+        _hooks.set_first_error_only(structure_model, structure_model_first_error)
     return structure_model
 
 

@@ -368,3 +368,53 @@ class TestCompactEntries:
         # a tuple, its location and the index: about 170 bytes; dicts with paths took 600
         assert held / len(items) < 250
         assert peak / len(items) < 300
+
+
+class TestFailurePathWork:
+    """How often a failing value is read, counted as the InvalidValue errors made: the fast
+    pass stops at the first bad item (its error is thrown away), and only the detailed pass
+    reads every one, so a bad list costs one pass, and nesting adds one read per level
+    (it used to double at every level)."""
+
+    @pytest.fixture
+    def made(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        made: list[str] = []
+        init = InvalidValue.__init__
+
+        def counting(self: InvalidValue, kind: str, msg: str, value: Any, loc: Any = ()) -> None:
+            made.append(kind)
+            init(self, kind, msg, value, loc)
+
+        monkeypatch.setattr(InvalidValue, "__init__", counting)
+        return made
+
+    def test_a_bad_list_is_read_once_in_full(self, made: list[str]) -> None:
+        exc = raised(lo.FlowRun.model_validate, {"flow_id": U, "tags": list(range(1000))})
+        assert exc.error_count() == 1000
+        assert len(made) == 1 + 1000  # the fast pass's first bad tag, then the detailed pass's
+
+    def test_a_bad_dict_is_read_once_in_full(self, made: list[str]) -> None:
+        exc = raised(lo.Flow.model_validate, {"name": "f", "labels": {str(i): [] for i in range(100)}})
+        assert exc.error_count() == 400  # four union members for each label
+        assert len(made) <= 2 * 100  # a label's value read at most twice, not once per pass and level
+
+    @pytest.mark.parametrize(
+        ("payload", "reads"),
+        [
+            ({"flow_id": U, "state": {"type": "BAD"}}, 3),
+            ({"flow_id": U, "state": {"type": "RUNNING", "state_details": {"flow_run_id": "x"}}}, 4),
+        ],
+    )
+    def test_nesting_adds_one_read_per_level(self, made: list[str], payload: Any, reads: int) -> None:
+        exc = raised(lo.FlowRun.model_validate_list, [payload] * 10)
+        assert exc.error_count() == 10
+        assert len(made) == 10 * reads
+
+    def test_union_members_each_read_once(self, made: list[str]) -> None:
+        task = {"task_key": "k", "dynamic_key": "d", "task_inputs": {"x": [{"input_type": "bad"}] * 50}}
+        exc = raised(lo.TaskRun.model_validate, task)
+        assert exc.error_count() == 50 * 8  # four members, two errors each
+        # the fast pass: the first item's four members and the union's own refusal; then each
+        # member of each item: its fast pass and its detailed pass (it was also every member
+        # of every item a second time)
+        assert len(made) == 4 + 1 + 50 * 4 * 2

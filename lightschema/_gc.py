@@ -14,7 +14,8 @@ after a call into C. So ``paused`` registers and disables inside its ``try``, an
 ``finally`` restores with no Python call before ``gc.enable()``: on 3.11 and later no
 interrupt can land between the state change and the code that undoes it. Where one
 still can (3.10 checks between almost any two instructions; ``collector_paused``'s
-``__exit__`` is a Python function), a region left registered is found by the next
+``__exit__`` is a Python function; a signal while another thread holds the lock the
+``finally`` waits for), a region left registered is found by the next
 region to start: its frame is no longer running, so it is dropped, and the collector
 is turned back on if that region was the one holding it off.
 """

@@ -26,7 +26,7 @@ import attrs
 from lightschema import _hooks, _json
 from lightschema._hooks import json_input
 from lightschema._infer import explain_recursion
-from lightschema.errors import ErrorDetails, ValidationError, detail, has_lone_surrogate, json_worded
+from lightschema.errors import Entry, ValidationError, detail, has_lone_surrogate, json_worded
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -132,7 +132,7 @@ _JSON_TOKENS = re.compile(r'[\[{]|[\]}]|"(?:[^"\\]|\\.)*"|[^\s,:\[\]{}"]+')
 _JSON_TOKENS_BYTES = re.compile(_JSON_TOKENS.pattern.encode())
 
 
-def json_depth_error(data: Any) -> ErrorDetails | None:
+def json_depth_error(data: Any) -> Entry | None:
     """The reference's error for JSON text nested deeper than its parser reads, at the first
     value past the limit; None when ``data`` is not that deep (or not text)."""
     if isinstance(data, bytearray):
@@ -177,7 +177,7 @@ def json_depth_offset(data: Any) -> int | None:
     return None
 
 
-def _depth_detail(data: str | bytes, at: int) -> ErrorDetails:
+def _depth_detail(data: str | bytes, at: int) -> Entry:
     newline: Any = b"\n" if isinstance(data, bytes) else "\n"
     line = data.count(newline, 0, at) + 1
     column = at - data.rfind(newline, 0, at)
@@ -195,7 +195,7 @@ def structure_json_value(parsed: Any, cl: Any, *, owned: bool = False) -> Any:
     try:
         return _converter_module().structure(parsed, cl, owned=owned)
     except ValidationError as exc:
-        raise ValidationError(exc.title, json_worded(exc.errors())) from None
+        raise ValidationError.of(exc.title, json_worded(exc._entries)) from None
     finally:
         json_input.reset(token)
 

@@ -13,13 +13,14 @@ import datetime as _dt
 import math
 import re
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from enum import Enum
 from typing import Any, cast
 from uuid import UUID, SafeUUID
 
-from lightschema.errors import ErrorDetails, InvalidValue, ValidationError, flatten
+from lightschema.errors import Entry, InvalidValue, ValidationError, entries
 
 Hook = Callable[[Any, Any], Any]
 
@@ -1055,12 +1056,35 @@ def make_literal_hook(values: tuple[Any, ...]) -> Hook:
 # -- optional, containers, unions --------------------------------------------------
 
 
+#: a hook's twin for a model's fast pass, where any failure is thrown away (the detailed
+#: pass that follows reports every one): it stops at the first bad item or field. The
+#: same result when the input is valid.
+_FIRST_ERROR: weakref.WeakKeyDictionary[Hook, Hook] = weakref.WeakKeyDictionary()
+
+
+def first_error_only(hook: Hook) -> Hook:
+    """``hook``'s twin that fails at the first bad item, or ``hook`` if it has none."""
+    return _FIRST_ERROR.get(hook, hook)
+
+
+def set_first_error_only(hook: Hook, twin: Hook) -> None:
+    """Record ``twin`` as the fast-pass twin of ``hook`` (the converter does this for models)."""
+    _FIRST_ERROR[hook] = twin
+
+
 def make_optional_hook(inner: Hook) -> Hook:
     """None, or whatever ``inner`` accepts."""
 
     def structure_optional(value: Any, _: Any = None) -> Any:
         return None if value is None else inner(value, None)
 
+    inner_first = first_error_only(inner)
+    if inner_first is not inner:
+
+        def structure_optional_first_error(value: Any, _: Any = None) -> Any:
+            return None if value is None else inner_first(value, None)
+
+        _FIRST_ERROR[structure_optional] = structure_optional_first_error
     return structure_optional
 
 
@@ -1135,6 +1159,17 @@ def make_list_hook(item: Hook, *, kind: str = "list") -> Hook:
             raise InvalidValue(f"{kind}_type", msg, value)
         return container(structure_items(cast("Iterable[Any]", value), item, kind))
 
+    item_first = first_error_only(item)
+
+    def structure_list_first_error(value: Any, _: Any = None) -> Any:
+        if exact is not None and value.__class__ is list and all(v.__class__ is exact for v in value):
+            return container(map(share_text, value)) if exact is str else container(value)
+        if not isinstance(value, accepted) or (kind == "list" and isinstance(value, (str, bytes))):
+            raise InvalidValue(f"{kind}_type", msg, value)
+        items = [item_first(v, None) for v in cast("Iterable[Any]", value)]
+        return items if container is list else container(items)
+
+    _FIRST_ERROR[structure_list] = structure_list_first_error
     return structure_list
 
 
@@ -1146,16 +1181,16 @@ def structure_items(elements: Iterable[Any], item: Hook, kind: str = "list", *, 
     as its objects are made, and the memory is reused at once.
     """
     out = []
-    errors: list[ErrorDetails] = []  # flattened as they come: exceptions are big to keep
+    errors: list[Entry] = []  # read as they come: exceptions are big to keep
     for index, element in enumerate(elements):
         try:
             out.append(item(element, None))
         except Exception as exc:  # noqa: BLE001 - every failure is reported
-            errors.extend(flatten(exc, (index,), None))
+            errors.extend(entries(exc, (index,), None))
         if release:
             elements[index] = None  # type: ignore[index]
     if errors:
-        raise ValidationError(kind, errors)
+        raise ValidationError.of(kind, errors)
     return out
 
 
@@ -1166,16 +1201,24 @@ def make_dict_hook(key: Hook, val: Hook) -> Hook:
         if not isinstance(value, Mapping):
             raise InvalidValue("dict_type", "Input should be a valid dictionary", value)
         out = {}
-        errors: list[ErrorDetails] = []
+        errors: list[Entry] = []
         for k, v in value.items():
             try:
                 out[key(k, None)] = val(v, None)
             except Exception as exc:  # noqa: BLE001 - every failure is reported
-                errors.extend(flatten(exc, (k,), None))
+                errors.extend(entries(exc, (k,), None))
         if errors:
-            raise ValidationError("dict", errors)
+            raise ValidationError.of("dict", errors)
         return out
 
+    key_first, val_first = first_error_only(key), first_error_only(val)
+
+    def structure_dict_first_error(value: Any, _: Any = None) -> dict[Any, Any]:
+        if not isinstance(value, Mapping):
+            raise InvalidValue("dict_type", "Input should be a valid dictionary", value)
+        return {key_first(k, None): val_first(v, None) for k, v in value.items()}
+
+    _FIRST_ERROR[structure_dict] = structure_dict_first_error
     return structure_dict
 
 
@@ -1243,14 +1286,35 @@ def make_smart_union_hook(members: list[tuple[str, type, Hook]]) -> Hook:
                 return hook(value, None)
             except Exception:  # noqa: BLE001 - fall through to every member in order
                 pass
-        errors: list[ErrorDetails] = []
+        errors: list[Entry] = []
         for tag, _tp, member_hook in members:
             try:
                 return member_hook(value, None)
             except Exception as exc:  # noqa: BLE001 - collected for the error report
-                errors.extend(flatten(exc, (tag,), value))
-        raise ValidationError("union", errors)
+                errors.extend(entries(exc, (tag,), value))
+        raise ValidationError.of("union", errors)
 
+    exact_first = {tp: first_error_only(hook) for tp, hook in exact.items()}
+    strict_first = [(tp, first_error_only(hook)) for tp, hook in strict]
+    members_first = [first_error_only(hook) for _, _, hook in members]
+
+    def structure_union_first_error(value: Any, _: Any = None) -> Any:
+        hook = exact_first.get(value.__class__)
+        if hook is None and strict_first:
+            hook = next((h for tp, h in strict_first if _fit(value, tp) == _STRICT_FIT), None)
+        if hook is not None:
+            try:
+                return hook(value, None)
+            except Exception:  # noqa: BLE001 - fall through to every member in order
+                pass
+        for member_hook in members_first:
+            try:
+                return member_hook(value, None)
+            except Exception:  # noqa: BLE001 - the next member, or the union fails
+                pass
+        raise InvalidValue("union", "no member accepts the input", value)
+
+    _FIRST_ERROR[structure_union] = structure_union_first_error
     return structure_union
 
 

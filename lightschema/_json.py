@@ -114,19 +114,23 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
     The bulk counterpart of ``model_dump_json``: ``dump_json(runs)`` is what
     ``TypeAdapter(list[FlowRun]).dump_json(runs)`` gives with the reference.
     """
-    from lightschema._gc import collector_paused
+    from lightschema._gc import paused
+
+    return paused(_dump_json, value, indent)  # the dicts written out are kept until the text is made
+
+
+def _dump_json(value: Any, indent: int | None) -> bytes:
     from lightschema.converter import unstructure
 
     try:
-        with collector_paused():  # the dicts written out are kept until the text is made
-            orjson = _get_orjson() if indent is None else None
-            if orjson is not None:
-                try:
-                    native = [_native(v) for v in value] if value.__class__ is list else _native(value)
-                    return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
-                except TypeError:
-                    pass
-            return _stdlib_text(unstructure(value), indent).encode()
+        orjson = _get_orjson() if indent is None else None
+        if orjson is not None:
+            try:
+                native = [_native(v) for v in value] if value.__class__ is list else _native(value)
+                return orjson.dumps(native, default=_default, option=_ORJSON_OPTIONS)  # type: ignore[no-any-return]
+            except TypeError:
+                pass
+        return _stdlib_text(unstructure(value), indent).encode()
     except RecursionError:  # a value typed Any that holds itself, or is nested deeper than Python walks
         raise explain_recursion(value) from None
 
@@ -194,12 +198,37 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
-    from lightschema._base import load_json_text
-    from lightschema._gc import collector_paused
+    from lightschema._gc import paused
     from lightschema.converter import _type_name
 
-    with collector_paused():  # parsing a large body allocates as much as structuring it
-        return load_json_text(data, cl, _type_name(cl), owned=True)
+    # parsing a large body allocates as much as structuring it
+    return paused(_load_json, data, cl, _type_name(cl))
+
+
+def _load_json(data: str | bytes | bytearray, cl: Any, title: str) -> Any:
+    """``load_json_text`` for a body: the parse is handed over to be emptied as it is read,
+    and the errors of a rejected body are reworded for JSON as they are, not copied."""
+    from lightschema._base import json_depth_error, validate_json_text
+    from lightschema.converter import structure
+    from lightschema.errors import ValidationError, json_worded
+
+    seen = _hooks.deep_json_values[0]
+    parsed = validate_json_text(data, title)
+    token = _hooks.json_input.set(True)
+    try:
+        value = structure(parsed, cl, owned=True)
+    except ValidationError as exc:
+        title, found = exc.title, json_worded(exc._entries)
+    else:
+        if _hooks.deep_json_values[0] != seen:  # a value typed Any nests deep: measure the text
+            too_deep = json_depth_error(data)
+            if too_deep is not None:
+                raise ValidationError.of(title, [too_deep])
+        return value
+    finally:
+        _hooks.json_input.reset(token)
+    too_deep = json_depth_error(data)  # the reference's parser stops there, before any field is read
+    raise ValidationError.of(title, found if too_deep is None else [too_deep])
 
 
 def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
@@ -211,10 +240,10 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     reported at once, under its line index (``$[0]`` is the first line), so a path
     points at the line whatever blank lines came before it.
     """
-    from lightschema._base import orjson_for, parse_json_text
-    from lightschema._gc import collector_paused
+    from lightschema._base import orjson_for
+    from lightschema._gc import paused
     from lightschema.converter import _hook, _type_name, converter
-    from lightschema.errors import ErrorDetails, ValidationError, detail, flatten, json_worded
+    from lightschema.errors import ValidationError, detail, json_worded
 
     title = f"list[{_type_name(cl)}]"
     if isinstance(data, bytearray):
@@ -231,21 +260,31 @@ def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:
     else:
         lines, blank = data.split(b"\n"), b" \t\r"
     item = _hook(cl, converter)
-    out = []
-    errors: list[ErrorDetails] = []
     token = _hooks.json_input.set(True)
     try:
-        with collector_paused():
-            for index, line in enumerate(lines):
-                lines[index] = None  # the split is ours: a line is freed once read
-                if not line.strip(blank):
-                    continue
-                try:
-                    out.append(item(parse_json_text(line, title, orjson), None))
-                except Exception as exc:  # noqa: BLE001 - every failing line is reported
-                    errors.extend(flatten(exc, (index,), None))
+        out, errors = paused(_load_lines, lines, blank, item, title, orjson)
     finally:
         _hooks.json_input.reset(token)
     if errors:
-        raise ValidationError(title, json_worded(errors))
+        raise ValidationError.of(title, json_worded(errors))
     return out
+
+
+def _load_lines(
+    lines: list[Any], blank: Any, item: Any, title: str, orjson: ModuleType | None
+) -> tuple[list[Any], list[Any]]:
+    """Each line parsed and structured: the objects, and the entries of the lines that failed."""
+    from lightschema._base import parse_json_text
+    from lightschema.errors import entries
+
+    out = []
+    errors = []
+    for index, line in enumerate(lines):
+        lines[index] = None  # the split is ours: a line is freed once read
+        if not line.strip(blank):
+            continue
+        try:
+            out.append(item(parse_json_text(line, title, orjson), None))
+        except Exception as exc:  # noqa: BLE001 - every failing line is reported
+            errors.extend(entries(exc, (index,), None))
+    return out, errors

@@ -26,12 +26,12 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from lightschema import _hooks, _infer
 from lightschema._base import DateTime, PrefectBaseModel
-from lightschema._cattrs_errors import flatten
+from lightschema._cattrs_errors import entries
 from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
-from lightschema._gc import collector_paused
+from lightschema._gc import paused
 from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
-from lightschema.errors import InvalidValue, ValidationError, detail
+from lightschema.errors import InvalidValue, ValidationError
 
 __all__ = [
     "CHECK",
@@ -181,6 +181,23 @@ def _union_structure(tp: Any, c: Converter) -> _hooks.Hook:
                     pass  # the smart union reports every member's errors, as the reference does
         return smart(value, None)
 
+    smart_first = _hooks.first_error_only(smart)
+    by_tag_first = {tag: _hooks.first_error_only(hook) for tag, hook in by_tag.items()}
+
+    def structure_tagged_first_error(value: Any, _: Any = None) -> Any:
+        if value.__class__ is dict:
+            try:
+                hook = by_tag_first.get(value.get(key))
+            except TypeError:
+                hook = None
+            if hook is not None:
+                try:
+                    return hook(value, None)
+                except Exception:  # noqa: BLE001 - then as the union does
+                    pass
+        return smart_first(value, None)
+
+    _hooks.set_first_error_only(structure_tagged, structure_tagged_first_error)
     return structure_tagged
 
 
@@ -255,17 +272,34 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
     override_hook = a.metadata.get(STRUCTURE)
     check = a.metadata.get(CHECK)
     if override_hook is not None or check is not None:
-        hook = override_hook or _hook(a.type, c)
+        hook = _hooks.first_error_only(override_hook or _hook(a.type, c))
         return LoadPlan(a.name, _checked(hook, check) if check else hook, None, False, a.default)
     inner = _optional_inner(a.type)
     tp = a.type if inner is None else inner
     exact = tp if tp in _EXACT else None
     hook = _hook(tp, c)
-    return LoadPlan(a.name, hook, exact, inner is not None, a.default, _CACHES.get(hook))
+    return LoadPlan(a.name, _hooks.first_error_only(hook), exact, inner is not None, a.default, _CACHES.get(hook))
 
 
 #: modules whose objects the reference never reads fields from, even with ``from_attributes``
 _NOT_ATTRIBUTE_HOLDERS = frozenset({"builtins", "datetime", "collections"})
+
+
+#: what the fast pass gave when it failed
+_FAILED: Any = object()
+
+
+def _detailed_pass(detailed: Callable[[Any, Any], Any], value: Any, cls: Any) -> Any:
+    """The model from cattrs' detailed pass, or a ValidationError with every failing field.
+
+    Raised from here, outside the handler of the exception cattrs raised, so that the
+    error holds neither that exception nor the frames its traceback reaches.
+    """
+    try:
+        return detailed(value, cls)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
+        found = entries(exc, (), value)
+    raise ValidationError.of(cls.__name__, found)
 
 
 def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
@@ -313,7 +347,7 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
                 value = {n: getattr(value, n) for n in field_names if hasattr(value, n)}
             else:
                 kind, msg = not_a_dict
-                raise ValidationError(title, [detail(kind, (), msg, value)])
+                raise ValidationError.of(title, [(kind, (), msg, value)])
         if before is not None:
             value = before(value)
         try:
@@ -321,15 +355,24 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
                 raise KeyError("unknown keys")
             obj = fast(value)
         except Exception:  # noqa: BLE001 - the detailed pass says what was wrong
-            try:
-                obj = detailed(value, cls)
-            except Exception as exc:  # noqa: BLE001 - every failure becomes a ValidationError
-                raise ValidationError(title, flatten(exc, (), value)) from None
+            obj = _FAILED
+        if obj is _FAILED:  # run outside the handler: its errors then hold no exception of the fast pass
+            obj = _detailed_pass(detailed, value, cls)
         if keep_extra:
             extra = {k: v for k, v in value.items() if k not in known}
             object.__setattr__(obj, "model_extra", extra)
         return obj
 
+    if before is None and not forbid_extra and not keep_extra:
+
+        def structure_model_first_error(value: Any, _: Any = None) -> Any:
+            """For an enclosing model's fast pass: a failure is raised as it is, with no
+            detailed pass of its own (the enclosing one's detailed pass comes back here)."""
+            if value.__class__ is not dict:
+                return structure_model(value)
+            return fast(value)
+
+        _hooks.set_first_error_only(structure_model, structure_model_first_error)
     return structure_model
 
 
@@ -386,8 +429,7 @@ def _list_unstructure(tp: Any, c: Converter) -> Callable[[Any], Any]:
 
     def unstructure_items(value: Any) -> list[Any]:
         if len(value) > _BULK:  # a bulk dump: every dict it makes is kept, none is garbage
-            with collector_paused():
-                return [inner(v) for v in value]
+            return paused(list, map(inner, value))
         return [inner(v) for v in value]
 
     return unstructure_items
@@ -656,18 +698,18 @@ def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
             (item,) = typing.get_args(cl)
             return _hooks.structure_items(obj, _hook(item, converter), release=True)
         if obj.__class__ is list and len(obj) > _BULK:
-            with collector_paused():
-                return converter.structure(obj, cl)
+            return paused(converter.structure, obj, cl)
         return converter.structure(obj, cl)
     except ValidationError as exc:
         title = _type_name(cl)
         if exc.title == title:
             raise
-        raise ValidationError(title, exc.errors()) from None
+        found = exc._entries  # shared, not copied: the list may be a million long
     except InvalidValue as exc:
-        raise ValidationError(_type_name(cl), flatten(exc, (), obj)) from None
+        found = entries(exc, (), obj)
     except RecursionError:
-        raise ValidationError(_type_name(cl), flatten(RecursionError(), (), None)) from None
+        found = entries(RecursionError(), (), None)
+    raise ValidationError.of(_type_name(cl), found)
 
 
 def unstructure(obj: Any) -> Any:

@@ -9,17 +9,23 @@ Exception tree::
 ``ValidationError.errors()`` is a list of dicts, one per failing field, each with
 ``type`` (a short machine-readable kind, the same words pydantic uses), ``loc``
 (the path as a tuple), ``path`` (the path as ``$.a.b[0]``), ``msg`` and ``input``.
+
+Inside, an error is an ``Entry`` tuple ``(type, loc, msg, input)``: a rejected list of a
+million items holds a million of them, and a tuple is a third of the dict's size.
+The dicts are made only when ``errors()`` is called.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 __all__ = ["ErrorDetails", "Loc", "ValidationError", "format_path"]
 
 Loc = tuple[str | int, ...]
+#: one error as kept inside: (type, loc, msg, input)
+Entry = tuple[str, Loc, str, Any]
 _REPR_LIMIT = 80
 
 
@@ -35,15 +41,30 @@ class ErrorDetails(TypedDict):
 
 def format_path(loc: Loc) -> str:
     """Render a location tuple as a JSON path: ``("a", 0, "b")`` -> ``$.a[0].b``."""
-    parts = ["$"]
+    path = "$"
     for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif part.isidentifier():
-            parts.append(f".{part}")
+        if part.__class__ is str:
+            step = _STEPS.get(part)
+            path += _step(part) if step is None else step
+        elif isinstance(part, int):
+            path += f"[{part}]"
         else:
-            parts.append(f"[{part!r}]")
-    return "".join(parts)
+            path += _step(part)
+    return path
+
+
+#: each name's path step (``.name`` or ``['a b']``): the same few names recur in every
+#: entry of a rejected list. Bounded, and cleared when full.
+_STEPS: dict[str, str] = {}
+
+
+def _step(part: str) -> str:
+    step = f".{part}" if part.isidentifier() else f"[{part!r}]"
+    if len(part) <= 64:
+        if len(_STEPS) >= 4096:
+            _STEPS.clear()
+        _STEPS[part] = step
+    return step
 
 
 _BRACKETS: dict[type, tuple[str, str]] = {
@@ -105,8 +126,10 @@ def _short_repr(value: Any) -> str:
 class InvalidValue(ValueError):
     """One value that failed; hooks raise it and the enclosing model collects it."""
 
+    __slots__ = ("kind", "loc", "msg", "value")  # raised once per bad item: a third quicker to make
+
     def __init__(self, kind: str, msg: str, value: Any, loc: Loc = ()) -> None:
-        super().__init__(msg)
+        ValueError.__init__(self, msg)
         self.kind = kind
         self.msg = msg
         self.value = value
@@ -116,11 +139,22 @@ class InvalidValue(ValueError):
 class ValidationError(ValueError):
     """Bad input: every failing field, with its path, a message and the input."""
 
-    def __init__(self, title: str, line_errors: Sequence[ErrorDetails]) -> None:
+    __slots__ = ("_entries", "_text", "title")
+
+    def __init__(self, title: str, line_errors: Sequence[ErrorDetails | Entry]) -> None:
         self.title = title
-        self._errors = list(line_errors)
+        self._entries = [_as_entry(e) for e in line_errors]
         self._text: str | None = None
         super().__init__(title)
+
+    @classmethod
+    def of(cls, title: str, entries: list[Entry]) -> ValidationError:
+        """An error holding ``entries`` as they are: no copy of a list that may be a million long."""
+        exc = ValueError.__new__(cls, title)  # args set here: no __init__ call
+        exc.title = title
+        exc._entries = entries
+        exc._text = None
+        return exc
 
     def __str__(self) -> str:
         # Rendered on first use: a rejected million-item list must not pay for a
@@ -134,25 +168,28 @@ class ValidationError(ValueError):
 
     def errors(self) -> list[ErrorDetails]:
         """The failing fields, in input order, as a fresh list of dicts."""
-        return [detail(e["type"], tuple(e["loc"]), e["msg"], e["input"]) for e in self._errors]
+        return [as_dict(kind, loc, msg, value) for kind, loc, msg, value in self._entries]
 
     def error_count(self) -> int:
         """How many fields failed."""
-        return len(self._errors)
+        return len(self._entries)
 
     def _render(self) -> str:
-        count = len(self._errors)
+        count = len(self._entries)
         noun = "error" if count == 1 else "errors"
         lines = [f"{count} validation {noun} for {self.title}"]
-        for err in self._errors:
-            lines.append(
-                f"  {format_path(tuple(err['loc']))}: {err['msg']} "
-                f"[type={err['type']}, input={_short_repr(err['input'])}]"
-            )
+        for kind, loc, msg, value in self._entries:
+            lines.append(f"  {format_path(loc)}: {msg} [type={kind}, input={_short_repr(value)}]")
         return "\n".join(lines)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.title, self._errors))
+        return (type(self), (self.title, self._entries))
+
+
+def _as_entry(err: ErrorDetails | Entry) -> Entry:
+    if isinstance(err, tuple):
+        return err
+    return (err["type"], tuple(err["loc"]), err["msg"], err["input"])
 
 
 class SerializationError(ValueError):
@@ -187,15 +224,22 @@ _JSON_WORDING = {
 _TIMEDELTA_REASON = "Input should be a valid timedelta, "
 
 
-def json_worded(errors: Iterable[ErrorDetails]) -> list[ErrorDetails]:
+def json_worded(errors: Iterable[ErrorDetails | Entry]) -> list[Entry]:
     """``errors`` as pydantic reports them for JSON text rather than Python objects: an
-    "object" where Python has a dictionary, an "array" for a list or set, a "duration"."""
+    "object" where Python has a dictionary, an "array" for a list or set, a "duration".
+
+    Entries worded the same either way are kept as they are, not copied.
+    """
     out = []
     for err in errors:
-        kind, msg = _JSON_WORDING.get(err["type"], (err["type"], err["msg"]))
-        if kind == "time_delta_parsing" and msg.startswith(_TIMEDELTA_REASON):
-            msg = "Input should be a valid duration, " + msg[len(_TIMEDELTA_REASON) :]
-        out.append(detail(kind, tuple(err["loc"]), msg, err["input"]))
+        item = _as_entry(err)
+        kind, loc, msg, value = item
+        worded = _JSON_WORDING.get(kind)
+        if worded is not None:
+            item = (worded[0], loc, worded[1], value)
+        elif kind == "time_delta_parsing" and msg.startswith(_TIMEDELTA_REASON):
+            item = (kind, loc, "Input should be a valid duration, " + msg[len(_TIMEDELTA_REASON) :], value)
+        out.append(item)
     return out
 
 
@@ -223,30 +267,46 @@ def has_lone_surrogate(value: Any) -> bool:
     return isinstance(value, str) and not value.isascii() and _LONE_SURROGATE.search(value) is not None
 
 
-def detail(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
-    """Build one error entry; the path string is derived from ``loc``."""
+def detail(kind: str, loc: Loc, msg: str, value: Any) -> Entry:
+    """One error entry, for ``ValidationError``; its path is derived from ``loc`` when shown."""
+    return (kind, loc, msg, value)
+
+
+def as_dict(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
+    """One entry as ``errors()`` gives it, with its path."""
     return {"type": kind, "loc": loc, "path": format_path(loc), "msg": msg, "input": value}
 
 
-def entry(kind: str, loc: Loc, msg: str, value: Any) -> ErrorDetails:
-    """An entry for internal use: its path is derived from ``loc`` only when it is shown."""
-    return cast(ErrorDetails, {"type": kind, "loc": loc, "msg": msg, "input": value})
+_NESTED_TOO_DEEPLY = "Input is nested too deeply"
 
 
-def flatten(exc: BaseException, loc: Loc, source: Any) -> list[ErrorDetails]:
+def entries(exc: BaseException, loc: Loc, source: Any) -> list[Entry]:
     """Turn what one of lightschema's own hooks raised into error entries under ``loc``.
 
     ``source`` is the input that failed, reported for errors that carry no input of their
-    own. cattrs' exception groups are read by ``_cattrs_errors.flatten``.
+    own. cattrs' exception groups are read by ``_cattrs_errors.entries``. A MemoryError is
+    raised again: running out of memory is no fault of the input.
     """
+    if isinstance(exc, InvalidValue):  # the usual: one bad value
+        return [invalid_entry(exc, loc)]
     if isinstance(exc, ValidationError):
         if not loc:  # entries are never changed once made, so they can be shared
-            return exc._errors
-        return [entry(e["type"], loc + tuple(e["loc"]), e["msg"], e["input"]) for e in exc._errors]
-    if isinstance(exc, InvalidValue):
-        if exc.kind in _PARSES_TEXT and has_lone_surrogate(exc.value):
-            return [entry("string_unicode", loc + exc.loc, NOT_UNICODE, exc.value)]
-        return [entry(exc.kind, loc + exc.loc, exc.msg, exc.value)]
+            return exc._entries
+        return [(kind, loc + at, msg, value) for kind, at, msg, value in exc._entries]
     if isinstance(exc, RecursionError):
-        return [entry("recursion_loop", loc, "Input is nested too deeply", None)]
-    return [entry("value_error", loc, f"Value error, {exc}", source)]
+        return [("recursion_loop", loc, _NESTED_TOO_DEEPLY, None)]
+    if isinstance(exc, MemoryError):
+        raise exc
+    return [("value_error", loc, f"Value error, {exc}", source)]
+
+
+def invalid_entry(exc: InvalidValue, loc: Loc) -> Entry:
+    """The entry of one bad value under ``loc``."""
+    kind, value = exc.kind, exc.value
+    if kind in _PARSES_TEXT and has_lone_surrogate(value):
+        return ("string_unicode", loc + exc.loc, NOT_UNICODE, value)
+    return (kind, loc + exc.loc, exc.msg, value)
+
+
+#: the name hooks in other modules read errors by
+flatten = entries

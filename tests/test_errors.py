@@ -8,12 +8,15 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 
 import lightschema
 import lightschema.objects as lo
 import lightschema.schedules as lsch
-from lightschema import ValidationError
+from lightschema import ValidationError, _hooks
+from lightschema._base import PrefectBaseModel, model
+from lightschema._fields import STRUCTURE
 from lightschema.errors import ErrorDetails, InvalidValue, format_path
 
 U = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -284,3 +287,134 @@ class TestPathsAndInputs:
 
     def test_plural_and_singular(self) -> None:
         assert str(ValidationError("T", [])) == "0 validation errors for T"
+
+
+def _out_of_memory(value: Any, _: Any = None) -> Any:
+    raise MemoryError("no room")
+
+
+@model
+class Hungry(PrefectBaseModel):
+    """A model whose one field runs out of memory while being read."""
+
+    x: int = attrs.field(metadata={STRUCTURE: _out_of_memory})
+
+
+class TestMemoryErrorIsRaised:
+    """Running out of memory is no fault of the input: it is raised as it is, never
+    reported as an error entry (a ``value_error``) of the item it happened in."""
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda: Hungry.model_validate({"x": 1}),
+            lambda: Hungry.model_validate_list([{"x": 1}] * 100),
+            lambda: Hungry.model_validate_json('{"x": 1}'),
+            lambda: lightschema.load_json("[" + ",".join(['{"x": 1}'] * 100) + "]", list[Hungry]),
+            lambda: lightschema.load_json_lines('{"x": 1}\n{"x": 2}', Hungry),
+            lambda: _hooks.structure_items([1, 2], _out_of_memory),
+            lambda: _hooks.make_dict_hook(_hooks.structure_str, _out_of_memory)({"a": 1}),
+            lambda: _hooks.make_smart_union_hook([("int", int, _out_of_memory)])("1"),
+        ],
+        ids=["model", "bulk", "json", "load_json", "json_lines", "items", "dict", "union"],
+    )
+    def test_raised(self, call: Any) -> None:
+        with pytest.raises(MemoryError, match="no room"):
+            call()
+
+    def test_after_other_failures_in_the_same_list(self) -> None:
+        with pytest.raises(MemoryError):
+            _hooks.structure_items(["x", 1, 2], lambda v, _=None: _hooks.structure_int(v) and _out_of_memory(v))
+
+
+class TestCompactEntries:
+    """A rejected bulk call keeps one small tuple per error, made once, never copied per level."""
+
+    def test_entries_are_tuples_shared_across_titles(self) -> None:
+        items = [{"name": "x"}] * 200
+        exc = raised(lo.FlowRun.model_validate_list, items)
+        assert exc.title == "list[FlowRun]"
+        assert all(type(e) is tuple and len(e) == 4 for e in exc._entries)
+        assert exc._entries[7] == ("missing", (7, "flow_id"), "Field required", items[7])
+        # one message object for every entry: constant messages are shared, not rebuilt
+        assert len({id(e[2]) for e in exc._entries}) == 1
+
+    def test_errors_and_text_built_only_when_asked(self) -> None:
+        exc = raised(lo.FlowRun.model_validate_list, [{"name": "x"}] * 3)
+        assert exc._text is None
+        assert exc.errors()[2] == {
+            "type": "missing",
+            "loc": (2, "flow_id"),
+            "path": "$[2].flow_id",
+            "msg": "Field required",
+            "input": {"name": "x"},
+        }
+
+    def test_memory_per_bad_item(self) -> None:
+        import gc
+        import tracemalloc
+
+        items = [{"name": str(i)} for i in range(20_000)]
+        lo.FlowRun.model_validate({"flow_id": U})  # build the hooks first
+        gc.collect()
+        tracemalloc.start()
+        try:
+            with pytest.raises(ValidationError) as info:
+                lo.FlowRun.model_validate_list(items)
+            held, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert info.value.error_count() == len(items)
+        # a tuple, its location and the index: about 170 bytes; dicts with paths took 600
+        assert held / len(items) < 250
+        assert peak / len(items) < 300
+
+
+class TestFailurePathWork:
+    """How often a failing value is read, counted as the InvalidValue errors made: the fast
+    pass stops at the first bad item (its error is thrown away), and only the detailed pass
+    reads every one, so a bad list costs one pass, and nesting adds one read per level
+    (it used to double at every level)."""
+
+    @pytest.fixture
+    def made(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        made: list[str] = []
+        init = InvalidValue.__init__
+
+        def counting(self: InvalidValue, kind: str, msg: str, value: Any, loc: Any = ()) -> None:
+            made.append(kind)
+            init(self, kind, msg, value, loc)
+
+        monkeypatch.setattr(InvalidValue, "__init__", counting)
+        return made
+
+    def test_a_bad_list_is_read_once_in_full(self, made: list[str]) -> None:
+        exc = raised(lo.FlowRun.model_validate, {"flow_id": U, "tags": list(range(1000))})
+        assert exc.error_count() == 1000
+        assert len(made) == 1 + 1000  # the fast pass's first bad tag, then the detailed pass's
+
+    def test_a_bad_dict_is_read_once_in_full(self, made: list[str]) -> None:
+        exc = raised(lo.Flow.model_validate, {"name": "f", "labels": {str(i): [] for i in range(100)}})
+        assert exc.error_count() == 400  # four union members for each label
+        assert len(made) <= 2 * 100  # a label's value read at most twice, not once per pass and level
+
+    @pytest.mark.parametrize(
+        ("payload", "reads"),
+        [
+            ({"flow_id": U, "state": {"type": "BAD"}}, 3),
+            ({"flow_id": U, "state": {"type": "RUNNING", "state_details": {"flow_run_id": "x"}}}, 4),
+        ],
+    )
+    def test_nesting_adds_one_read_per_level(self, made: list[str], payload: Any, reads: int) -> None:
+        exc = raised(lo.FlowRun.model_validate_list, [payload] * 10)
+        assert exc.error_count() == 10
+        assert len(made) == 10 * reads
+
+    def test_union_members_each_read_once(self, made: list[str]) -> None:
+        task = {"task_key": "k", "dynamic_key": "d", "task_inputs": {"x": [{"input_type": "bad"}] * 50}}
+        exc = raised(lo.TaskRun.model_validate, task)
+        assert exc.error_count() == 50 * 8  # four members, two errors each
+        # the fast pass: the first item's four members and the union's own refusal; then each
+        # member of each item: its fast pass and its detailed pass (it was also every member
+        # of every item a second time)
+        assert len(made) == 4 + 1 + 50 * 4 * 2

@@ -31,7 +31,7 @@ from lightschema._codegen import DumpPlan, LoadPlan, make_dump, make_load
 from lightschema._fields import CHECK, OMIT, STRUCTURE, UNSTRUCTURE
 from lightschema._gc import paused
 from lightschema._json import _native, any_fragment, native_datetime, register_native_dump
-from lightschema.errors import InvalidValue, ValidationError
+from lightschema.errors import Entry, InvalidValue, ValidationError
 
 __all__ = [
     "CHECK",
@@ -285,6 +285,27 @@ def _load_plan(a: attrs.Attribute[Any], c: Converter) -> LoadPlan:
 _NOT_ATTRIBUTE_HOLDERS = frozenset({"builtins", "datetime", "collections"})
 
 
+def _attributes(obj: Any, names: list[str], title: str) -> dict[str, Any]:
+    """The fields ``obj`` has as attributes (``from_attributes``); one that raises anything but
+    ``AttributeError`` when read is a ``get_attribute_error``, as the reference reports it."""
+    out: dict[str, Any] = {}
+    failed: list[Entry] = []
+    for name in names:
+        try:
+            out[name] = getattr(obj, name)
+        except AttributeError:
+            continue
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever a property raises is reported
+            failed.append(
+                ("get_attribute_error", (name,), f"Error extracting attribute: {type(exc).__name__}: {exc}", obj)
+            )
+    if failed:
+        raise ValidationError.of(title, failed)
+    return out
+
+
 #: what the fast pass gave when it failed
 _FAILED: Any = object()
 
@@ -344,7 +365,7 @@ def _model_structure(tp: Any, c: Converter) -> _hooks.Hook:
             if isinstance(value, Mapping):
                 value = dict(value)
             elif cls._from_attributes and type(value).__module__ not in _NOT_ATTRIBUTE_HOLDERS:
-                value = {n: getattr(value, n) for n in field_names if hasattr(value, n)}
+                value = _attributes(value, field_names, title)
             else:
                 kind, msg = not_a_dict
                 raise ValidationError.of(title, [(kind, (), msg, value)])
@@ -709,6 +730,10 @@ def structure(obj: Any, cl: Any, *, owned: bool = False) -> Any:
         found = entries(exc, (), obj)
     except RecursionError:
         found = entries(RecursionError(), (), None)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hook cattrs made for a type lightschema does not (tuples)
+        found = entries(exc, (), obj)
     raise ValidationError.of(_type_name(cl), found)
 
 

@@ -274,17 +274,31 @@ def _load_lines(
     lines: list[Any], blank: Any, item: Any, title: str, orjson: ModuleType | None
 ) -> tuple[list[Any], list[Any]]:
     """Each line parsed and structured: the objects, and the entries of the lines that failed."""
-    from lightschema._base import parse_json_text
+    from lightschema._base import json_depth_error, parse_json_text
     from lightschema.errors import entries
 
     out = []
     errors = []
+    deep = _hooks.deep_json_values
     for index, line in enumerate(lines):
         lines[index] = None  # the split is ours: a line is freed once read
         if not line.strip(blank):
             continue
+        seen = deep[0]
         try:
             out.append(item(parse_json_text(line, title, orjson), None))
         except Exception as exc:  # noqa: BLE001 - every failing line is reported
-            errors.extend(entries(exc, (index,), None))
+            too_deep = json_depth_error(line)  # the reference's parser stops there, first
+            if too_deep is None:
+                errors.extend(entries(exc, (index,), None))
+                continue
+        else:
+            if deep[0] == seen:  # no value typed Any nests deep: nothing to measure
+                continue
+            too_deep = json_depth_error(line)
+            if too_deep is None:
+                continue
+            out.pop()
+        kind, _, msg, value = too_deep
+        errors.append((kind, (index,), msg, value))
     return out, errors

@@ -451,3 +451,15 @@ def test_json_depth_limit_as_the_reference(shape: str, depth: int, as_list: bool
         except error.ValidationError as exc:  # type: ignore[attr-defined]
             outcomes.append(str([(e["type"], tuple(e["loc"]), e["msg"]) for e in exc.errors()]))
     assert outcomes[1] == outcomes[0]
+
+
+def test_json_lines_too_deep_are_refused_line_by_line() -> None:
+    good = f'{{"flow_id": "{FLOW_ID}"}}'
+    lines = [good, _deep_document(300, "arrays").replace("\n", ""), good, _deep_document(3000, "objects")]
+    with pytest.raises(lightschema.ValidationError) as info:
+        lightschema.load_json_lines("\n".join(lines), ls.FlowRun)
+    got = [(e["type"], e["loc"], e["msg"].split(" at ")[0]) for e in info.value.errors()]
+    assert got == [("json_invalid", (1,), "Invalid JSON: recursion limit exceeded")] * 1 + [
+        ("json_invalid", (3,), "Invalid JSON: recursion limit exceeded")
+    ]
+    assert len(lightschema.load_json_lines("\n".join([good, good]), ls.FlowRun)) == 2

@@ -10,8 +10,7 @@ level, so that the suite imports and runs without them:
   with a message saying the test has to be marked.
 * A test that needs the oracle is marked ``@pytest.mark.oracle`` (a class or a whole
   module through ``pytestmark`` too); ``conftest.py`` skips those when it is absent.
-  (``test_results.py`` and the live tier, which build prefect objects as they are
-  collected, skip themselves whole with ``pytest.importorskip("prefect")``.)
+  (The live tier, which needs a real prefect server, skips itself whole without prefect.)
 
 Classes are looked up by name in ``objects`` and then ``schedules`` on both sides.
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,3 +42,9 @@ def api(live_server: LiveServer, summary: dict[str, Any]) -> Iterator[httpx.Clie
     """A raw HTTP client on the populated server's API."""
     with httpx.Client(base_url=live_server.api_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def storage(live_server: LiveServer) -> Path:
+    """The folder the server's flows persist their results in (its ``PREFECT_LOCAL_STORAGE_PATH``)."""
+    return live_server.root / "results"

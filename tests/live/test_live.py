@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ pytest.importorskip("prefect", reason="needs the oracle, prefect==3.9.1 (the liv
 import httpx
 from live_endpoints import LABELS, collect, conformance_problems
 
+from lightschema.exceptions import PathNotAllowed
 from lightschema.objects import (
     Artifact,
     DeploymentSchedule,
@@ -103,8 +105,9 @@ def test_population_covers_the_interesting_shapes(payloads: dict[str, tuple[str,
     ]
 
 
-def test_json_result_reads_back_through_lightschema(summary: dict[str, Any], api: httpx.Client) -> None:
-    """The subflow's persisted JSON result is read from local storage by lightschema's State."""
+def test_json_result_reads_back_through_lightschema(summary: dict[str, Any], api: httpx.Client, storage: Path) -> None:
+    """The subflow's persisted JSON result is read from local storage by lightschema's State;
+    its key is absolute, so only where the reader is told the storage is (or allows it)."""
     runs = FlowRun.model_validate_list(
         api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": ["parent-3"]}}}).json()
     )
@@ -115,13 +118,19 @@ def test_json_result_reads_back_through_lightschema(summary: dict[str, Any], api
             json={"flow_runs": {"parent_flow_run_id": {"operator": "and_", "any_": [str(runs[0].id)]}}},
         ).json()
     )
-    assert [child.state.result() for child in children if child.state] == ["abab"]
+    states = [child.state for child in children if child.state]
+    assert [state.result(local_storage_path=storage) for state in states] == ["abab"]
+    assert [state.result(allow_outside_storage=True) for state in states] == ["abab"]
+    with pytest.raises(PathNotAllowed, match="allow_outside_storage=True"):
+        states[0].result(local_storage_path=storage / "elsewhere")
 
 
-def test_pickled_failure_reads_back_only_when_allowed(summary: dict[str, Any], api: httpx.Client) -> None:
+def test_pickled_failure_reads_back_only_when_allowed(
+    summary: dict[str, Any], api: httpx.Client, storage: Path
+) -> None:
     run = FlowRun.model_validate(api.get(f"/flow_runs/{summary['failed_flow_run_id']}").json())
     assert run.state is not None and run.state.type == StateType.FAILED
-    error = run.state.result(raise_on_failure=False, allow_pickle=True)
+    error = run.state.result(raise_on_failure=False, allow_pickle=True, local_storage_path=storage)
     assert (type(error), str(error)) == (RuntimeError, "it broke")
 
 
@@ -164,7 +173,7 @@ def test_set_flow_run_state_from_lightschema(
     assert str(run.state.id) == result["state"]["id"]
 
 
-def test_set_task_run_state_with_result_metadata(api: httpx.Client, summary: dict[str, Any]) -> None:
+def test_set_task_run_state_with_result_metadata(api: httpx.Client, summary: dict[str, Any], storage: Path) -> None:
     """A Completed state carrying lightschema-dumped result metadata replaces a Failed one."""
     runs = TaskRun.model_validate_list(api.post("/task_runs/filter").json())
     donor = next(run for run in runs if run.state and run.state.name == "Cached")
@@ -179,7 +188,7 @@ def test_set_task_run_state_with_result_metadata(api: httpx.Client, summary: dic
     assert back.state is not None
     assert (back.state.type, back.state.message) == (StateType.COMPLETED, "fixed")
     assert back.state.model_dump(mode="json")["data"] == donor.state.model_dump(mode="json")["data"]
-    assert back.state.result() == donor.state.result()
+    assert back.state.result(local_storage_path=storage) == donor.state.result(local_storage_path=storage)
 
 
 def test_saved_search_from_lightschema_filters(api: httpx.Client) -> None:

@@ -50,8 +50,19 @@ class DumpPlan(NamedTuple):
     optional: bool
 
 
+def _cached_source(entry: Any) -> str | None:
+    """The text of a ``linecache`` entry; None for a lazy one (a file not read yet)."""
+    return "".join(entry[2]) if len(entry) == 4 else None
+
+
 def _compile(source: str, filename: str, namespace: dict[str, Any], name: str) -> Any:
-    """Compile generated source, registered in linecache so tracebacks can show it."""
+    """Compile generated source, registered in linecache so tracebacks can show it; a name
+    already holding other source (a class's JSON and native dumps) gets ``-2``, ``-3``, ...
+    as cattrs names its own, so a traceback never shows the wrong code."""
+    base, count = filename, 1
+    while (known := linecache.cache.get(filename)) is not None and _cached_source(known) != source:
+        count += 1
+        filename = f"{base[:-1]}-{count}>"
     code = compile(source, filename, "exec")
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(code, namespace)

@@ -17,7 +17,7 @@ from tests.oracle import HAS_ORACLE
 
 if HAS_ORACLE:  # without prefect, test_live.py skips itself; nothing here is then used
     import httpx
-    from live_process import LiveServer, populate, running_server
+    from live_process import LiveServer, RetryingClient, populate, running_server
 
 LIVE = os.environ.get("LIGHTSCHEMA_LIVE") == "1"
 
@@ -40,7 +40,7 @@ def summary(live_server: LiveServer) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def api(live_server: LiveServer, summary: dict[str, Any]) -> Iterator[httpx.Client]:
     """A raw HTTP client on the populated server's API."""
-    with httpx.Client(base_url=live_server.api_url, timeout=30) as client:
+    with RetryingClient(base_url=live_server.api_url, timeout=30) as client:
         yield client
 
 

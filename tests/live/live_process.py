@@ -133,3 +133,20 @@ def populate(server: LiveServer) -> dict[str, Any]:
         )
     summary: dict[str, Any] = json.loads(out.read_text())
     return summary
+
+
+class RetryingClient(httpx.Client):
+    """An HTTP client that asks again when the server answers 503, as Prefect's own client does:
+    the server's SQLite database is busy while its background services write (seen in CI)."""
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        for attempt in range(_ATTEMPTS):
+            response = super().send(request, **kwargs)
+            if response.status_code != 503 or attempt == _ATTEMPTS - 1:
+                return response
+            response.close()
+            time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 6

@@ -111,19 +111,21 @@ def load_json_text(data: str | bytes | bytearray, cl: Any, title: str, *, owned:
 
     ``owned``: the parse is this call's own, and may be emptied as it is read (bulk lists).
     """
+    parsed = validate_json_text(data, title)
     seen = _hooks.deep_json_values[0]
     try:
-        value = structure_json_value(validate_json_text(data, title), cl, owned=owned)
+        value = structure_json_value(parsed, cl, owned=owned)
     except ValidationError:
-        too_deep = json_depth_error(data)
-        if too_deep is not None:  # the reference's parser stops there, before any field is read
-            raise ValidationError(title, [too_deep]) from None
-        raise
-    if _hooks.deep_json_values[0] != seen:  # a value typed Any nests deep: measure the text
-        too_deep = json_depth_error(data)
-        if too_deep is not None:
-            raise ValidationError(title, [too_deep])
-    return value
+        too_deep = json_depth_error(data)  # the reference's parser stops there, before any field
+        if too_deep is None:
+            raise
+    else:
+        if _hooks.deep_json_values[0] == seen:
+            return value
+        too_deep = json_depth_error(data)  # a value typed Any nests deep: measure the text
+        if too_deep is None:
+            return value
+    raise ValidationError.of(title, [too_deep])
 
 
 #: pydantic's JSON parser (jiter) reads no value more than this many levels from the top
@@ -195,9 +197,11 @@ def structure_json_value(parsed: Any, cl: Any, *, owned: bool = False) -> Any:
     try:
         return _converter_module().structure(parsed, cl, owned=owned)
     except ValidationError as exc:
-        raise ValidationError.of(exc.title, json_worded(exc._entries)) from None
+        title, found = exc.title, json_worded(exc._entries)  # reworded as they are, not copied
     finally:
         json_input.reset(token)
+    # raised outside the handler, so that it holds neither that error nor its frames
+    raise ValidationError.of(title, found)
 
 
 #: every digit read as "0", so that a run of digits is a run of zeros ``bytes.find`` sees
@@ -259,6 +263,9 @@ def parse_json_text(data: str | bytes | bytearray, title: str, orjson: ModuleTyp
         msg = f"Invalid JSON: invalid UTF-8 at byte {exc.start}"
         raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
     except json.JSONDecodeError as exc:
+        at = json_depth_offset(exc.doc)
+        if at is not None and at < exc.pos:  # the reference's parser stops at what it meets first
+            raise ValidationError(title, [_depth_detail(exc.doc, at)]) from None
         msg = f"Invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         raise ValidationError(title, [detail("json_invalid", (), msg, data)]) from None
     except RecursionError:

@@ -12,6 +12,7 @@ path, which writes the JSON-mode dump with ``json``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import math
 import threading
@@ -198,37 +199,13 @@ def load_json(data: str | bytes | bytearray, cl: Any) -> Any:
     is what ``TypeAdapter(list[FlowRun]).validate_json(body)`` gives with the reference.
     Parses with orjson when it is installed; every failure is a ValidationError.
     """
+    from lightschema._base import load_json_text
     from lightschema._gc import paused
     from lightschema.converter import _type_name
 
-    # parsing a large body allocates as much as structuring it
-    return paused(_load_json, data, cl, _type_name(cl))
-
-
-def _load_json(data: str | bytes | bytearray, cl: Any, title: str) -> Any:
-    """``load_json_text`` for a body: the parse is handed over to be emptied as it is read,
-    and the errors of a rejected body are reworded for JSON as they are, not copied."""
-    from lightschema._base import json_depth_error, validate_json_text
-    from lightschema.converter import structure
-    from lightschema.errors import ValidationError, json_worded
-
-    seen = _hooks.deep_json_values[0]
-    parsed = validate_json_text(data, title)
-    token = _hooks.json_input.set(True)
-    try:
-        value = structure(parsed, cl, owned=True)
-    except ValidationError as exc:
-        title, found = exc.title, json_worded(exc._entries)
-    else:
-        if _hooks.deep_json_values[0] != seen:  # a value typed Any nests deep: measure the text
-            too_deep = json_depth_error(data)
-            if too_deep is not None:
-                raise ValidationError.of(title, [too_deep])
-        return value
-    finally:
-        _hooks.json_input.reset(token)
-    too_deep = json_depth_error(data)  # the reference's parser stops there, before any field is read
-    raise ValidationError.of(title, found if too_deep is None else [too_deep])
+    # parsing a large body allocates as much as structuring it; the parse is handed over
+    # to be emptied as it is read
+    return paused(functools.partial(load_json_text, owned=True), data, cl, _type_name(cl))
 
 
 def load_json_lines(data: str | bytes | bytearray, cl: Any) -> list[Any]:

@@ -465,3 +465,22 @@ def test_json_lines_too_deep_are_refused_line_by_line() -> None:
         ("json_invalid", (3,), "Invalid JSON: recursion limit exceeded"),
     ]
     assert len(lightschema.load_json_lines("\n".join([good, good]), ls.FlowRun)) == 2
+
+
+@pytest.mark.parametrize(("broken_first", "kind"), [(False, "recursion limit exceeded"), (True, "Expecting value")])
+def test_broken_deep_text_reports_what_comes_first(broken_first: bool, kind: str) -> None:
+    """Text both too deep and broken: the reference's parser reports whichever it meets first."""
+    deep = "[" * 300 + "]" * 300
+    text = (
+        f'{{"flow_id": "{FLOW_ID}", "x": , "parameters": {{"p": {deep}}}}}'
+        if broken_first
+        else f'{{"flow_id": "{FLOW_ID}", "parameters": {{"p": {deep}}}, "x": }}'
+    )
+    for read in (
+        lambda t: ls.FlowRun.model_validate_json(t),
+        lambda t: lightschema.load_json(f"[{t}]", list[ls.FlowRun]),
+    ):
+        with pytest.raises(lightschema.ValidationError) as info:
+            read(text)
+        ((kind_got, msg),) = [(e["type"], e["msg"]) for e in info.value.errors()]
+        assert (kind_got, msg.split(" at ")[0]) == ("json_invalid", f"Invalid JSON: {kind}")
